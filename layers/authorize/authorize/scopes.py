@@ -1,0 +1,66 @@
+"""GitHub OAuth scopes and their normalisation (behaviour.md §9)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# scope -> the scopes it includes (directly). Inclusion is transitive: admin:org includes write:org,
+# which includes read:org.
+INCLUDES: dict[str, frozenset[str]] = {
+    "repo": frozenset({"repo:status", "repo_deployment", "public_repo", "repo:invite", "security_events"}),
+    "admin:repo_hook": frozenset({"write:repo_hook", "read:repo_hook"}),
+    "write:repo_hook": frozenset({"read:repo_hook"}),
+    "admin:org": frozenset({"write:org", "read:org"}),
+    "write:org": frozenset({"read:org"}),
+    "admin:public_key": frozenset({"write:public_key", "read:public_key"}),
+    "write:public_key": frozenset({"read:public_key"}),
+    "admin:gpg_key": frozenset({"write:gpg_key", "read:gpg_key"}),
+    "write:gpg_key": frozenset({"read:gpg_key"}),
+    "user": frozenset({"read:user", "user:email", "user:follow"}),
+    "project": frozenset({"read:project"}),
+    "write:discussion": frozenset({"read:discussion"}),
+}
+
+STANDALONE = frozenset(
+    {
+        "admin:org_hook",
+        "gist",
+        "notifications",
+        "delete_repo",
+        "write:packages",
+        "read:packages",
+        "delete:packages",
+        "workflow",
+        "codespace",
+        "read:audit_log",
+    }
+)
+
+VALID_SCOPES: frozenset[str] = frozenset(INCLUDES) | frozenset().union(*INCLUDES.values()) | STANDALONE
+
+
+def _closure(scope: str) -> frozenset[str]:
+    seen: set[str] = set()
+    stack = list(INCLUDES.get(scope, ()))
+    while stack:
+        s = stack.pop()
+        if s not in seen:
+            seen.add(s)
+            stack.extend(INCLUDES.get(s, ()))
+    return frozenset(seen)
+
+
+IMPLIED_BY: dict[str, frozenset[str]] = {s: _closure(s) for s in VALID_SCOPES}
+
+
+def invalid_scopes(scopes: Iterable[str]) -> list[str]:
+    return [s for s in scopes if s not in VALID_SCOPES]
+
+
+def normalize(scopes: Iterable[str]) -> list[str]:
+    """Drop duplicates and scopes included by another requested scope; keep first-seen order."""
+    requested = list(dict.fromkeys(scopes))
+    covered: set[str] = set()
+    for s in requested:
+        covered |= IMPLIED_BY.get(s, frozenset())
+    return [s for s in requested if s not in covered]

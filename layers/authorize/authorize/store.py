@@ -1,0 +1,103 @@
+"""The data-access port. The domain (service.py) talks only to this; DynamoDB is one implementation,
+an in-memory fake for unit tests is another.
+
+Every authorization has one uniqueness key: (user, client_id, fingerprint) for app tokens, and
+(user, note) for personal tokens. Writes are atomic: an authorization, its id guard and its token
+lookup change together or not at all.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+from .models import AppRecord, AuthorizationRecord, LoginContext, UserRecord
+
+
+class AlreadyExists(Exception):
+    """A uniqueness guard refused the write (login, client id, authorization key, ...)."""
+
+
+class IdCollision(Exception):
+    """The freshly drawn authorization id or token hash is taken; draw again and retry."""
+
+
+class Conflict(Exception):
+    """The record changed since it was read (optimistic lock); read again and retry."""
+
+
+class AuthorizationStore(ABC):
+    # --- reads ---------------------------------------------------------------------------------
+
+    @abstractmethod
+    def load_login_context(
+        self,
+        login: str,
+        client_id: str | None,
+        window_start: int,
+        *,
+        authorization_id: int | None = None,
+        token_hash: str | None = None,
+    ) -> LoginContext:
+        """User, app, failure count, and optionally an authorization by id and a token: one read."""
+
+    @abstractmethod
+    def load_app_token(self, client_id: str, token_hash: str) -> tuple[AppRecord | None, AuthorizationRecord | None]:
+        """An app and the authorization holding a token, in one read."""
+
+    @abstractmethod
+    def get_authorization(self, authorization_id: int) -> AuthorizationRecord | None:
+        """An authorization by id (strongly consistent), or None when it does not exist (any more)."""
+
+    @abstractmethod
+    def find_token(self, token_hash: str) -> AuthorizationRecord | None:
+        """The authorization holding this token (by its SHA-256), or None."""
+
+    @abstractmethod
+    def list_authorizations(self, user_id: int) -> list[AuthorizationRecord]:
+        """Every authorization of a user (strongly consistent), in no particular order."""
+
+    # --- writes --------------------------------------------------------------------------------
+
+    @abstractmethod
+    def record_failed_login(self, login: str, window_start: int, expires_at: int) -> int:
+        """Atomically count one failed login in the window; return the new count."""
+
+    @abstractmethod
+    def get_or_create_authorization(self, new: AuthorizationRecord) -> tuple[AuthorizationRecord, bool]:
+        """Store ``new`` under its key unless the key is taken; return ``(stored, created)``.
+
+        One conditional write: on a hit the existing record comes back from the failed condition,
+        never from a second read. ``IdCollision`` when the id or the token hash is already used.
+        """
+
+    @abstractmethod
+    def create_authorization(self, new: AuthorizationRecord) -> None:
+        """Store ``new``; ``AlreadyExists`` if its key is taken, ``IdCollision`` as above."""
+
+    @abstractmethod
+    def replace_authorization(self, old: AuthorizationRecord, new: AuthorizationRecord) -> None:
+        """Replace ``old`` (as read) by ``new``: same id; key and token may change.
+
+        ``Conflict`` if ``old`` is no longer what is stored, ``AlreadyExists`` if the new key is
+        taken by another authorization, ``IdCollision`` if a new token hash is taken.
+        """
+
+    @abstractmethod
+    def delete_authorizations(self, records: Sequence[AuthorizationRecord]) -> None:
+        """Delete these authorizations with their token lookups; their ids stay reserved.
+
+        ``Conflict`` if one of them changed or vanished since it was read.
+        """
+
+    @abstractmethod
+    def allocate_user_id(self) -> int:
+        """A new, never reused user id."""
+
+    @abstractmethod
+    def put_user(self, user: UserRecord) -> None:
+        """Create a user; ``AlreadyExists`` if the login (case-insensitive) is taken."""
+
+    @abstractmethod
+    def put_app(self, app: AppRecord) -> None:
+        """Create an OAuth app; ``AlreadyExists`` if the client id is taken."""

@@ -1,0 +1,146 @@
+"""In-memory store: the port's semantics without a database, for fast domain tests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from authorize.models import AppRecord, AuthorizationRecord, LoginContext, UserRecord
+from authorize.store import AlreadyExists, AuthorizationStore, Conflict, IdCollision
+
+Key = tuple[int, str, str | None]
+
+
+def key_of(record: AuthorizationRecord) -> Key:
+    if record.is_personal:
+        return (record.user_id, "PAT", record.note)
+    return (record.user_id, record.client_id, record.fingerprint)
+
+
+class InMemoryStore(AuthorizationStore):
+    def __init__(self) -> None:
+        self.users: dict[str, UserRecord] = {}
+        self.apps: dict[str, AppRecord] = {}
+        self.failures: dict[tuple[str, int], int] = {}
+        self.by_key: dict[Key, AuthorizationRecord] = {}
+        self.used_ids: set[int] = set()
+        self._next_user = 0
+        self._lock = threading.RLock()
+        self.calls: list[str] = []
+
+    # --- reads ---------------------------------------------------------------------------------
+
+    def _by_id(self, authorization_id: int | None) -> AuthorizationRecord | None:
+        return next((r for r in self.by_key.values() if r.id == authorization_id), None)
+
+    def _by_token(self, token_hash: str | None) -> AuthorizationRecord | None:
+        return next((r for r in self.by_key.values() if r.hashed_token == token_hash), None)
+
+    def load_login_context(
+        self,
+        login: str,
+        client_id: str | None,
+        window_start: int,
+        *,
+        authorization_id: int | None = None,
+        token_hash: str | None = None,
+    ) -> LoginContext:
+        self.calls.append("load_login_context")
+        with self._lock:
+            return LoginContext(
+                user=self.users.get(login.lower()),
+                app=self.apps.get(client_id) if client_id else None,
+                failed_logins=self.failures.get((login.lower(), window_start), 0),
+                authorization=self._by_id(authorization_id),
+                password_token=self._by_token(token_hash),
+            )
+
+    def load_app_token(self, client_id: str, token_hash: str) -> tuple[AppRecord | None, AuthorizationRecord | None]:
+        self.calls.append("load_app_token")
+        with self._lock:
+            return self.apps.get(client_id), self._by_token(token_hash)
+
+    def get_authorization(self, authorization_id: int) -> AuthorizationRecord | None:
+        self.calls.append("get_authorization")
+        with self._lock:
+            return self._by_id(authorization_id)
+
+    def find_token(self, token_hash: str) -> AuthorizationRecord | None:
+        self.calls.append("find_token")
+        with self._lock:
+            return self._by_token(token_hash)
+
+    def list_authorizations(self, user_id: int) -> list[AuthorizationRecord]:
+        self.calls.append("list_authorizations")
+        with self._lock:
+            return [r for r in self.by_key.values() if r.user_id == user_id]
+
+    # --- writes --------------------------------------------------------------------------------
+
+    def record_failed_login(self, login: str, window_start: int, expires_at: int) -> int:
+        self.calls.append("record_failed_login")
+        with self._lock:
+            key = (login.lower(), window_start)
+            self.failures[key] = self.failures.get(key, 0) + 1
+            return self.failures[key]
+
+    def _check_new(self, new: AuthorizationRecord) -> None:
+        if new.id in self.used_ids or self._by_token(new.hashed_token) is not None:
+            raise IdCollision()
+
+    def get_or_create_authorization(self, new: AuthorizationRecord) -> tuple[AuthorizationRecord, bool]:
+        self.calls.append("get_or_create_authorization")
+        with self._lock:
+            existing = self.by_key.get(key_of(new))
+            if existing is not None:
+                return existing, False
+            self._check_new(new)
+            self.by_key[key_of(new)] = new
+            self.used_ids.add(new.id)
+            return new, True
+
+    def create_authorization(self, new: AuthorizationRecord) -> None:
+        self.calls.append("create_authorization")
+        with self._lock:
+            if key_of(new) in self.by_key:
+                raise AlreadyExists()
+            self._check_new(new)
+            self.by_key[key_of(new)] = new
+            self.used_ids.add(new.id)
+
+    def replace_authorization(self, old: AuthorizationRecord, new: AuthorizationRecord) -> None:
+        self.calls.append("replace_authorization")
+        with self._lock:
+            if self.by_key.get(key_of(old)) != old:
+                raise Conflict()
+            if key_of(new) != key_of(old) and key_of(new) in self.by_key:
+                raise AlreadyExists()
+            if new.hashed_token != old.hashed_token and self._by_token(new.hashed_token) is not None:
+                raise IdCollision()
+            del self.by_key[key_of(old)]
+            self.by_key[key_of(new)] = new
+
+    def delete_authorizations(self, records: Sequence[AuthorizationRecord]) -> None:
+        self.calls.append("delete_authorizations")
+        with self._lock:
+            if any(self.by_key.get(key_of(r)) != r for r in records):
+                raise Conflict()
+            for r in records:
+                del self.by_key[key_of(r)]
+
+    def allocate_user_id(self) -> int:
+        with self._lock:
+            self._next_user += 1
+            return self._next_user
+
+    def put_user(self, user: UserRecord) -> None:
+        with self._lock:
+            if user.login.lower() in self.users:
+                raise AlreadyExists()
+            self.users[user.login.lower()] = user
+
+    def put_app(self, app: AppRecord) -> None:
+        with self._lock:
+            if app.client_id in self.apps:
+                raise AlreadyExists()
+            self.apps[app.client_id] = app

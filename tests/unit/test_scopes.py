@@ -1,0 +1,45 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from authorize import scopes
+
+valid = st.sampled_from(sorted(scopes.VALID_SCOPES))
+
+
+def test_documented_example():
+    assert scopes.normalize(["user", "gist", "user:email"]) == ["user", "gist"]
+
+
+def test_included_scope_first_is_dropped_too():
+    assert scopes.normalize(["public_repo", "repo"]) == ["repo"]
+    assert scopes.normalize(["read:org", "admin:org", "write:org"]) == ["admin:org"]
+
+
+def test_duplicates_removed_in_first_seen_order():
+    assert scopes.normalize(["gist", "repo", "gist"]) == ["gist", "repo"]
+    assert scopes.normalize([]) == []
+
+
+def test_unknown_and_site_admin_are_invalid():
+    assert scopes.invalid_scopes(["repo", "site_admin", "nope"]) == ["site_admin", "nope"]
+
+
+@given(st.lists(valid, max_size=12))
+def test_normalize_is_idempotent(requested):
+    once = scopes.normalize(requested)
+    assert scopes.normalize(once) == once
+
+
+@given(st.lists(valid, max_size=12))
+def test_normalize_keeps_the_same_access(requested):
+    def access(scope_list):
+        out = set(scope_list)
+        for s in scope_list:
+            out |= scopes.IMPLIED_BY[s]
+        return out
+
+    normalized = scopes.normalize(requested)
+    assert access(normalized) == access(requested)
+    assert len(set(normalized)) == len(normalized)
+    for s in normalized:
+        assert not any(s in scopes.IMPLIED_BY[o] for o in normalized if o != s)
