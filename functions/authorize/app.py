@@ -7,17 +7,10 @@ live in the ``authorize`` package (the layer), shared with the local server and 
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import unquote
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from github_http import base_url, error_response, header, json_response, raw_body
-
 from authorize import errors
 from authorize.app_tokens import (
     DOCS_CHECK,
@@ -35,6 +28,12 @@ from authorize.grants import grant_id, grant_view
 from authorize.models import simple_user
 from authorize.pagination import Page, link_header
 from authorize.service import AuthorizeService, Issued, parse_id
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from github_http import base_url, error_response, header, json_response, raw_body
 
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "authorize"))
 tracer = Tracer()
@@ -72,7 +71,12 @@ def _base() -> str:
     return base_url(app.current_event, service().settings.public_base_url)
 
 
-def _auth() -> dict[str, str | None]:
+class _UserCredentials(TypedDict):
+    authorization: str | None
+    otp: str | None
+
+
+def _auth() -> _UserCredentials:
     event = app.current_event
     return {"authorization": header(event, "Authorization"), "otp": header(event, "X-GitHub-OTP")}
 
@@ -81,7 +85,9 @@ def _query() -> dict[str, str]:
     return dict(app.current_event.query_string_parameters or {})
 
 
-def _authorization_response(status: int, issued: Issued, *, with_user: bool = False, location: bool = False) -> Response:
+def _authorization_response(
+    status: int, issued: Issued, *, with_user: bool = False, location: bool = False
+) -> Response:
     base = _base()
     view = issued.authorization.view(base, issued.token)
     if with_user:
@@ -107,7 +113,9 @@ def _get_or_create(client_id: str, fingerprint: str | None) -> Response:
     metrics.add_metric(
         name="AuthorizationsCreated" if issued.created else "AuthorizationsReturned", unit=MetricUnit.Count, value=1
     )
-    logger.info("get-or-create", extra={"authorization_id": issued.authorization.id, "authorization_created": issued.created})
+    logger.info(
+        "get-or-create", extra={"authorization_id": issued.authorization.id, "authorization_created": issued.created}
+    )
     return _authorization_response(201 if issued.created else 200, issued, location=True)
 
 
@@ -127,7 +135,7 @@ def put_authorization_for_app_and_fingerprint(client_id: str, fingerprint: str) 
 @app.get("/authorizations")
 def list_authorizations() -> Response:
     query = _query()
-    records, page, total = service().list(**_auth(), query=query)
+    records, page, total = service().list_authorizations(**_auth(), query=query)
     base = _base()
     link = link_header(f"{base}/authorizations", query, page, total)
     return json_response(200, [r.view(base) for r in records], app.current_event, {"Link": link} if link else None)

@@ -6,10 +6,9 @@ import json
 import uuid
 from typing import Any
 
+from authorize.errors import ApiError
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
-
-from authorize.errors import ApiError
 
 JSON = "application/json; charset=utf-8"
 # GitHub varied on these; caches between a client and us must not mix users' answers.

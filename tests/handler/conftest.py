@@ -11,19 +11,18 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
-
 from authorize import admin
 from authorize.config import Settings
 from authorize.dynamodb_store import DynamoDBStore
 from authorize.service import AuthorizeService
 from authorize_local.table_schema import ensure_table
+from moto import mock_aws
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 TABLE = "authorize-test"
 CLIENT_ID = "abcde12345fghij67890"
-CLIENT_SECRET = "abcd" * 10  # noqa: S105 - the seed's example secret
-PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - demo password used by events/
+CLIENT_SECRET = "abcd" * 10
+PASSWORD = "correct-horse-battery-staple"
 
 
 @dataclass
@@ -95,7 +94,9 @@ def world():
         store = DynamoDBStore(client, TABLE)
         admin.create_user(store, "monalisa", PASSWORD)
         hubot = admin.create_user(store, "hubot", PASSWORD, with_totp=True)
-        admin.create_app(store, "my github app", "http://my-github-app.com", client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+        admin.create_app(
+            store, "my github app", "http://my-github-app.com", client_id=CLIENT_ID, client_secret=CLIENT_SECRET
+        )
         app_module.set_service(AuthorizeService(store, Settings.from_env()))
         try:
             yield World(client, store, hubot["totp_secret"], app_module)

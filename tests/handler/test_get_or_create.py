@@ -9,9 +9,9 @@ import re
 
 import pyotp
 import pytest
-
 from authorize.config import Settings
 from authorize.service import AuthorizeService
+
 from tests.handler.conftest import CLIENT_ID, PASSWORD, header_of, load_event
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -106,7 +106,9 @@ def test_non_object_body_is_400(world):
 
 
 def test_bad_secret_is_422(world):
-    body = assert_github_error(world, world.invoke("put-bad-secret.json"), 422, "Invalid Application client_id or secret.")
+    body = assert_github_error(
+        world, world.invoke("put-bad-secret.json"), 422, "Invalid Application client_id or secret."
+    )
     assert body["documentation_url"].endswith("#get-or-create-an-authorization-for-a-specific-app")
 
 
@@ -162,7 +164,9 @@ def test_odd_bodies_never_500(world, body):
 
 
 def test_lockout_is_403_even_with_the_right_password(world):
-    world.app_module.set_service(AuthorizeService(world.store, Settings(table_name="authorize-test", lockout_max_failures=3)))
+    world.app_module.set_service(
+        AuthorizeService(world.store, Settings(table_name="authorize-test", lockout_max_failures=3))
+    )
     for _ in range(3):
         assert world.invoke("put-bad-credentials.json")["statusCode"] == 401
     response = world.invoke("put-create.json")

@@ -1,5 +1,4 @@
 import pytest
-
 from authorize import bodies
 from authorize.errors import ApiError
 

@@ -1,7 +1,6 @@
+from authorize import scopes
 from hypothesis import given
 from hypothesis import strategies as st
-
-from authorize import scopes
 
 valid = st.sampled_from(sorted(scopes.VALID_SCOPES))
 

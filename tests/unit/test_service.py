@@ -7,16 +7,16 @@ import json
 
 import pyotp
 import pytest
-
 from authorize import admin, tokens
 from authorize.config import Settings
 from authorize.errors import ApiError
 from authorize.service import AuthorizeService
+
 from tests.fakes import InMemoryStore
 
 CLIENT_ID = "abcde12345fghij67890"
 SECRET = "abcd" * 10
-PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+PASSWORD = "correct-horse-battery-staple"
 
 
 def basic(login: str, password: str) -> str:
@@ -37,7 +37,9 @@ def world():
     clock = Clock()
     svc = AuthorizeService(
         store,
-        Settings(lockout_max_failures=3, lockout_window_seconds=3600, totp_key_b64=base64.b64encode(b"k" * 32).decode()),
+        Settings(
+            lockout_max_failures=3, lockout_window_seconds=3600, totp_key_b64=base64.b64encode(b"k" * 32).decode()
+        ),
         clock=clock,
     )
     admin.create_user(store, "monalisa", PASSWORD)
@@ -60,7 +62,7 @@ def status_of(fn) -> tuple[int, str]:
 
 
 def test_create_then_get(world):
-    store, svc, _, _ = world
+    _, svc, _, _ = world
     first = put(svc, basic("monalisa", PASSWORD), {"client_secret": SECRET, "scopes": ["public_repo"], "note": "n"})
     assert first.created and first.token.startswith("gho_") and len(first.token) == 40
     rec = first.authorization
@@ -130,7 +132,7 @@ def test_authentication_precedes_body_validation(world):
 
 
 def test_lockout_after_max_failures_even_with_right_password(world):
-    store, svc, clock, _ = world
+    _, svc, clock, _ = world
     for _ in range(3):
         assert status_of(lambda: put(svc, basic("monalisa", "wrong")))[0] == 401
     locked = (403, "Maximum number of login attempts exceeded. Please try again later.")
@@ -191,7 +193,7 @@ def test_long_path_fingerprint_is_invalid(world):
 
 
 def test_id_collision_is_retried(world, monkeypatch):
-    store, svc, _, _ = world
+    _, svc, _, _ = world
     first = put(svc, basic("monalisa", PASSWORD))
     ids = iter([first.authorization.id, first.authorization.id + 1])
     monkeypatch.setattr(tokens, "new_authorization_id", lambda: next(ids))

@@ -1,10 +1,9 @@
 import re
 import zlib
 
+from authorize import tokens
 from hypothesis import given
 from hypothesis import strategies as st
-
-from authorize import tokens
 
 SEED_TOKEN = "abcdefgh12345678"
 SEED_HASH = "25f94a2a5c7fbaf499c665bc73d67c1c87e496da8985131633ee0a95819db2e8"

@@ -20,7 +20,7 @@ import hashlib
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from botocore.config import Config
@@ -29,7 +29,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, HTT
 from . import errors
 from .dynamo_codec import Item, from_item, to_av, to_item
 from .models import AppRecord, AuthorizationRecord, LoginContext, UserRecord
-from .store import AlreadyExists, AuthorizationStore, IdCollision
+from .store import AlreadyExists, AuthorizationStore, Conflict, IdCollision
 
 _T = TypeVar("_T")
 

@@ -119,11 +119,10 @@ class AuthorizeService:
         user = context.user
         if not passwords.verify_password(user.password_hash if user else None, creds.password) or user is None:
             raise self._fail_login(creds.username)
-        if user.totp_secret:
-            if not totp.verify(totp.unseal(user.totp_secret, user.id), otp):
-                if otp:  # a wrong code counts toward the lockout; the first, code-less call does not
-                    self._fail_login(creds.username)
-                raise errors.otp_required()
+        if user.totp_secret and not totp.verify(totp.unseal(user.totp_secret, user.id), otp):
+            if otp:  # a wrong code counts toward the lockout; the first, code-less call does not
+                self._fail_login(creds.username)
+            raise errors.otp_required()
         return Caller(user=user, context=context)
 
     # --- building records -----------------------------------------------------------------------
@@ -228,7 +227,7 @@ class AuthorizeService:
 
     # --- GET /authorizations, GET /authorizations/{id} (behaviour.md §6.2, §6.3) ----------------
 
-    def list(
+    def list_authorizations(
         self, *, authorization: str | None, otp: str | None, query: Mapping[str, str]
     ) -> tuple[list[AuthorizationRecord], Page, int]:
         caller = self.authenticate_user(authorization, otp)

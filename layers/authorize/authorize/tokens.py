@@ -15,8 +15,8 @@ import time
 import zlib
 
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-APP_TOKEN_PREFIX = "gho_"
-PERSONAL_TOKEN_PREFIX = "ghp_"
+APP_TOKEN_PREFIX = "gho_"  # noqa: S105 - a prefix, not a secret
+PERSONAL_TOKEN_PREFIX = "ghp_"  # noqa: S105
 TOKEN_PATTERN = re.compile(r"^gh[opusr]_[A-Za-z0-9]{36}$")
 _RANDOM_LEN = 30
 _CHECKSUM_LEN = 6
