@@ -22,7 +22,7 @@ from authorize.app_tokens import (
     token_user,
 )
 from authorize.config import get_settings
-from authorize.credentials import Basic, parse_authorization
+from authorize.credentials import Bearer, parse_authorization
 from authorize.dynamodb_store import DynamoDBStore, client_config
 from authorize.grants import grant_id, grant_view
 from authorize.models import simple_user
@@ -181,7 +181,9 @@ def _grants() -> dict[int, list[Any]]:
 def list_grants() -> Response:
     query = _query()
     base = _base()
-    views = sorted((grant_view(r, base) for r in _grants().values()), key=lambda g: g["id"])
+    # In the order the user first authorized each app (its oldest authorization's id).
+    groups = sorted(_grants().values(), key=lambda records: min(r.id for r in records))
+    views = [grant_view(records, base) for records in groups]
     page = Page.from_query(query)
     link = link_header(f"{base}/applications/grants", query, page, len(views))
     return json_response(200, page.slice(views), app.current_event, {"Link": link} if link else None)
@@ -209,8 +211,9 @@ def delete_grant(grant: str) -> Response:
 
 def _app_call(action: str, client_id: str, access_token: str | None, docs: str) -> Issued | None:
     event = app.current_event
-    token = access_token if access_token is not None else access_token_from_body(raw_body(event), docs)
     tokens_service = AppTokenService(service())
+    tokens_service.app_credentials(header(event, "Authorization"), _query())  # 401 comes before the body
+    token = access_token if access_token is not None else access_token_from_body(raw_body(event), docs)
     return getattr(tokens_service, action)(unquote(client_id), header(event, "Authorization"), _query(), token)
 
 
@@ -289,7 +292,7 @@ def legacy_revoke_grant(client_id: str, access_token: str) -> Response:
 def get_user() -> Response:
     event = app.current_event
     authorization = header(event, "Authorization")
-    if isinstance(parse_authorization(authorization), Basic):
+    if not isinstance(parse_authorization(authorization), Bearer):  # Basic, broken or absent
         user = service().authenticate_user(authorization, header(event, "X-GitHub-OTP")).user
         return json_response(200, simple_user(user.id, user.login, _base()), event)
     record = token_user(service().store, authorization)

@@ -24,6 +24,15 @@ MAX_TOKEN = 255
 _ATTEMPTS = 5
 
 
+def _is_text(value: str) -> bool:
+    """Encodable as UTF-8: a ``\\ud800`` escape in a query string or header decodes to a lone surrogate."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def access_token_from_body(raw_body: bytes | str | None, docs: str) -> str:
     payload = bodies.parse_json_object(raw_body)
     token = payload.get("access_token")
@@ -37,7 +46,8 @@ class AppTokenService:
         self.service = service
         self.store = service.store
 
-    def _app_credentials(self, authorization: str | None, query: Mapping[str, str]) -> tuple[str, str]:
+    def app_credentials(self, authorization: str | None, query: Mapping[str, str]) -> tuple[str, str]:
+        """The (client_id, client_secret) presented; none at all is 401 (behaviour.md §7.4)."""
         creds = parse_authorization(authorization)
         if isinstance(creds, Basic):
             return creds.username, creds.password
@@ -49,8 +59,10 @@ class AppTokenService:
         self, client_id: str, authorization: str | None, query: Mapping[str, str], access_token: str, docs: str
     ) -> tuple[AppRecord, AuthorizationRecord]:
         """The app (by its credentials) and its authorization holding ``access_token``: one read."""
-        cred_id, cred_secret = self._app_credentials(authorization, query)
+        cred_id, cred_secret = self.app_credentials(authorization, query)
         if cred_id != client_id or not CLIENT_ID_PATTERN.match(client_id) or len(access_token) > MAX_TOKEN:
+            raise errors.not_found(docs)
+        if not _is_text(access_token) or not _is_text(cred_secret):  # lone surrogates cannot be hashed
             raise errors.not_found(docs)
         app, record = self.store.load_app_token(client_id, tokens.hash_token(access_token))
         stored = app.client_secret_hash if app else DUMMY_SECRET_HASH
@@ -109,7 +121,7 @@ def token_user(store: Any, authorization: str | None) -> AuthorizationRecord:
     if not isinstance(creds, Bearer):
         raise errors.requires_authentication()
     token = creds.token
-    if not token or len(token) > MAX_TOKEN:
+    if not token or len(token) > MAX_TOKEN or not _is_text(token):
         raise errors.bad_credentials()
     record = store.find_token(tokens.hash_token(token))
     if record is None:

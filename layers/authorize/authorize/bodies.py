@@ -42,7 +42,9 @@ def parse_json_object(raw: bytes | str | None) -> dict[str, Any]:
         return {}
     try:
         value = json.loads(raw)
-    except (ValueError, RecursionError) as exc:
+        # "\ud800" escapes decode to lone surrogates, which are not text: nothing could store them.
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
         raise errors.problems_parsing_json() from exc
     if not isinstance(value, dict):
         raise errors.body_not_object()
@@ -155,8 +157,8 @@ def create_body(payload: dict[str, Any], documentation_url: str) -> CreateBody:
         body = CreateBody.model_validate(payload)
     except ValidationError as exc:
         errs = _to_field_errors(exc, _FIELD_NAMES)
-        for err in errs:  # an empty or null note is as good as none
-            if err["field"] == "description":
+        for err in errs:  # an empty or null note is as good as none (a too long or ill-typed one is invalid)
+            if err["field"] == "description" and payload.get("note") in (None, ""):
                 err["code"] = "missing_field"
         raise errors.validation_failed(errs, documentation_url) from None
     return body

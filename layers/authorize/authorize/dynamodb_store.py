@@ -116,7 +116,11 @@ def _translate_faults(fn: Callable[..., _T]) -> Callable[..., _T]:
         try:
             return fn(*args, **kwargs)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in TRANSIENT_CODES:
+            code = exc.response.get("Error", {}).get("Code")
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+            # Any 5xx is the service's (or a proxy's) trouble, also when its body names no known
+            # code: an HTML 502 from a load balancer parses as Code "502".
+            if code in TRANSIENT_CODES or status >= 500:
                 raise errors.ServiceUnavailable() from None
             raise
         except (ConnectionError, HTTPClientError, BotoCoreError) as exc:

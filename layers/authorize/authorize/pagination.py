@@ -13,7 +13,8 @@ MAX_PER_PAGE = 100
 
 
 def _positive_int(value: str | None) -> int | None:
-    if value is None or not value.strip().isdigit():
+    # ASCII digits only: str.isdigit() also accepts superscripts (int() rejects them) and other scripts.
+    if value is None or not value.strip().isascii() or not value.strip().isdigit():
         return None
     number = int(value.strip()[:12])
     return number if number >= 1 else None
@@ -46,7 +47,8 @@ def link_header(url: str, query: Mapping[str, str], page: Page, total: int) -> s
     def href(number: int) -> str:
         params = {k: v for k, v in query.items() if k != "page"}
         params["page"] = str(number)
-        return f"<{url}?{urlencode(params)}>"
+        # surrogatepass: a lone surrogate in another parameter is echoed percent-encoded, not a 500.
+        return f"<{url}?{urlencode(params, errors='surrogatepass')}>"
 
     links: list[str] = []
     if page.number > 1:
