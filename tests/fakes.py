@@ -88,11 +88,13 @@ class InMemoryStore(AuthorizationStore):
         if new.id in self.used_ids or self._by_token(new.hashed_token) is not None:
             raise IdCollision()
 
-    def get_or_create_authorization(self, new: AuthorizationRecord) -> tuple[AuthorizationRecord, bool]:
+    def get_or_create_authorization(
+        self, new: AuthorizationRecord, now: int | None = None
+    ) -> tuple[AuthorizationRecord, bool]:
         self.calls.append("get_or_create_authorization")
         with self._lock:
             existing = self.by_key.get(key_of(new))
-            if existing is not None:
+            if existing is not None and not (now is not None and existing.expired(now)):
                 return existing, False
             self._check_new(new)
             self.by_key[key_of(new)] = new

@@ -295,7 +295,7 @@ def get_user() -> Response:
     if not isinstance(parse_authorization(authorization), Bearer):  # Basic, broken or absent
         user = service().authenticate_user(authorization, header(event, "X-GitHub-OTP")).user
         return json_response(200, simple_user(user.id, user.login, _base()), event)
-    record = token_user(service().store, authorization)
+    record = token_user(service(), authorization)
     headers = {"X-OAuth-Scopes": ", ".join(record.scopes), "X-Accepted-OAuth-Scopes": ""}
     return json_response(200, simple_user(record.user_id, record.user_login, _base()), event, headers)
 

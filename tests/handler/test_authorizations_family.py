@@ -418,7 +418,7 @@ def test_patch_more_than_one_scope_key_is_422(world):
 def test_patch_sets_and_clears_note_note_url_fingerprint(world, monkeypatch):
     created = put(world)
     later = datetime(2031, 1, 2, 3, 4, 5, tzinfo=UTC)
-    monkeypatch.setattr("authorize.service.utc_now", lambda: later)
+    monkeypatch.setattr(world.app_module.service(), "clock", later.timestamp)
     body = patched(
         world, created["id"], {"note": "deploy", "note_url": "https://example.com/deploy", "fingerprint": "laptop"}
     )

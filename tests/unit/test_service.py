@@ -207,3 +207,23 @@ def test_round_trips_on_the_happy_paths(world):
     put(svc, basic("monalisa", PASSWORD))
     put(svc, basic("monalisa", PASSWORD))
     assert store.calls == ["load_login_context", "get_or_create_authorization"] * 2
+
+
+def test_token_lifetime_sets_expiry_and_expired_tokens_give_way(world):
+    store, svc, clock, _ = world
+    admin.create_app(store, "short lived", "https://short.example", client_id="s" * 20, client_secret=SECRET, token_lifetime=3600)
+    auth = basic("monalisa", PASSWORD)
+    first = put(svc, auth, client_id="s" * 20)
+    rec = first.authorization
+    assert rec.expires_at is not None and rec.expires_epoch() == int(clock.now) + 3600
+    assert first.authorization.view("https://x")["expires_at"] == rec.expires_at
+    assert "expires_at" not in put(svc, auth).authorization.view("https://x")  # apps without a lifetime
+    assert not put(svc, auth, client_id="s" * 20).created  # still valid: the same authorization
+    clock.now += 3600
+    renewed = put(svc, auth, client_id="s" * 20)
+    assert renewed.created and renewed.authorization.id != rec.id  # expired: the key is free again
+    records, _, total = svc.list_authorizations(authorization=auth, otp=None, query={})
+    assert rec.id not in [r.id for r in records]
+    with pytest.raises(ApiError) as exc:
+        svc.get(authorization=auth, otp=None, raw_id=str(rec.id))
+    assert exc.value.status == 404

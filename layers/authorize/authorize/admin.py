@@ -54,6 +54,7 @@ def create_app(
     *,
     client_id: str | None = None,
     client_secret: str | None = None,
+    token_lifetime: int | None = None,
 ) -> dict[str, Any]:
     """Register an OAuth app. The client secret is returned here once and stored only as SHA-256."""
     name = name.strip()
@@ -65,6 +66,8 @@ def create_app(
         raise AdminError("client_id must be 20 letters or digits")
     if len(client_secret) < 20:
         raise AdminError("client_secret must be at least 20 characters")
+    if token_lifetime is not None and not 60 <= token_lifetime <= 10 * 365 * 86400:
+        raise AdminError("token lifetime must be between 60 seconds and 10 years")
     store.put_app(
         AppRecord(
             client_id=client_id,
@@ -72,6 +75,10 @@ def create_app(
             url=_check_url(url),
             client_secret_hash=tokens.hash_secret(client_secret),
             created_at=iso(utc_now()),
+            token_lifetime=token_lifetime,
         )
     )
-    return {"client_id": client_id, "client_secret": client_secret, "name": name, "url": url}
+    out: dict[str, Any] = {"client_id": client_id, "client_secret": client_secret, "name": name, "url": url}
+    if token_lifetime is not None:
+        out["token_lifetime"] = token_lifetime
+    return out

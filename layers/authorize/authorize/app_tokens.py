@@ -8,11 +8,11 @@ unknown tokens and other apps' tokens are all 404: nothing is disclosed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from datetime import timedelta
 
 from . import bodies, errors, tokens
 from .credentials import Basic, Bearer, parse_authorization
-from .models import AppRecord, AuthorizationRecord, iso, utc_now
+from .models import AppRecord, AuthorizationRecord, iso
 from .service import CLIENT_ID_PATTERN, DUMMY_SECRET_HASH, AuthorizeService, Issued
 from .store import Conflict, IdCollision
 
@@ -68,6 +68,7 @@ class AppTokenService:
         stored = app.client_secret_hash if app else DUMMY_SECRET_HASH
         if not tokens.secret_matches(cred_secret, stored) or app is None:
             raise errors.not_found(docs)
+        record = self.service.live(record)
         if record is None or record.client_id != app.client_id:
             raise errors.not_found(docs)
         return app, record
@@ -78,15 +79,19 @@ class AppTokenService:
 
     def reset(self, client_id: str, authorization: str | None, query: Mapping[str, str], access_token: str) -> Issued:
         """New token for the same authorization; the old one stops working in the same write."""
-        _, current = self.authenticate(client_id, authorization, query, access_token, DOCS_RESET)
+        app, current = self.authenticate(client_id, authorization, query, access_token, DOCS_RESET)
         for _ in range(_ATTEMPTS):
             token = tokens.new_token(tokens.APP_TOKEN_PREFIX)
+            now = self.service.now()
+            lifetime = app.token_lifetime
             updated = current.model_copy(
                 update={
                     "hashed_token": tokens.hash_token(token),
                     "token_last_eight": token[-8:],
-                    "updated_at": iso(utc_now()),
+                    "updated_at": iso(now),
                     "revision": current.revision + 1,
+                    # A new token gets a full lifetime of its own.
+                    "expires_at": iso(now + timedelta(seconds=lifetime)) if lifetime else None,
                 }
             )
             try:
@@ -96,7 +101,7 @@ class AppTokenService:
                 continue
             except Conflict:
                 # Reset, revoked or changed meanwhile: only go on if the presented token still holds.
-                fresh = self.store.find_token(current.hashed_token)
+                fresh = self.service.live(self.store.find_token(current.hashed_token))
                 if fresh is None:
                     raise errors.not_found(DOCS_RESET) from None
                 current = fresh
@@ -115,7 +120,7 @@ class AppTokenService:
         self.service.delete_records(mine)
 
 
-def token_user(store: Any, authorization: str | None) -> AuthorizationRecord:
+def token_user(service: AuthorizeService, authorization: str | None) -> AuthorizationRecord:
     """``GET /user`` with ``Authorization: token …`` or ``Bearer …``: the token's authorization."""
     creds = parse_authorization(authorization)
     if not isinstance(creds, Bearer):
@@ -123,7 +128,7 @@ def token_user(store: Any, authorization: str | None) -> AuthorizationRecord:
     token = creds.token
     if not token or len(token) > MAX_TOKEN or not _is_text(token):
         raise errors.bad_credentials()
-    record = store.find_token(tokens.hash_token(token))
+    record = service.live(service.store.find_token(tokens.hash_token(token)))
     if record is None:
         raise errors.bad_credentials()
     return record

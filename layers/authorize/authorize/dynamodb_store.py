@@ -241,6 +241,9 @@ class DynamoDBStore(AuthorizationStore):
         item.update(to_item(record.model_dump()))
         item["kind"] = {"S": kind}
         item["auth_sk"] = {"S": authorization_sk(record)}
+        expires = record.expires_epoch()
+        if expires is not None and kind != "authid":  # the id guard outlives it: ids are never reused
+            item["ttl"] = {"N": str(expires)}
         return item
 
     def _puts(self, record: AuthorizationRecord) -> tuple[Item, Item, Item]:
@@ -305,12 +308,27 @@ class DynamoDBStore(AuthorizationStore):
         return {i for i, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"}
 
     @_translate_faults
-    def get_or_create_authorization(self, new: AuthorizationRecord) -> tuple[AuthorizationRecord, bool]:
+    def get_or_create_authorization(
+        self, new: AuthorizationRecord, now: int | None = None
+    ) -> tuple[AuthorizationRecord, bool]:
         primary, guard, token = self._puts(new)
         not_exists = "attribute_not_exists(pk)"
+        # An expired authorization still on its key (TTL deletes lazily) gives way to the new one.
+        free_key = {
+            "ConditionExpression": "attribute_not_exists(pk) OR #ttl < :now",
+            "ExpressionAttributeNames": {"#ttl": "ttl"},
+            "ExpressionAttributeValues": {":now": {"N": str(int(time.time()) if now is None else now)}},
+        }
         reasons = self._transact(
             [
-                self._put(primary, not_exists, ReturnValuesOnConditionCheckFailure="ALL_OLD"),
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": primary,
+                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                        **free_key,
+                    }
+                },
                 self._put(guard, not_exists),
                 self._put(token, not_exists),
             ]

@@ -42,6 +42,8 @@ class AppRecord(_Record):
     url: str
     client_secret_hash: str
     created_at: str
+    # Optional token lifetime in seconds (beyond GitHub's legacy API): tokens then carry expires_at.
+    token_lifetime: int | None = None
 
 
 class AuthorizationRecord(_Record):
@@ -60,6 +62,16 @@ class AuthorizationRecord(_Record):
     created_at: str
     updated_at: str
     revision: int = 0  # optimistic-lock counter for updates; not part of the API view
+    expires_at: str | None = None  # only for apps with a token lifetime
+
+    def expires_epoch(self) -> int | None:
+        if self.expires_at is None:
+            return None
+        return int(datetime.strptime(self.expires_at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
+
+    def expired(self, now: float) -> bool:
+        epoch = self.expires_epoch()
+        return epoch is not None and epoch <= now
 
     @property
     def is_personal(self) -> bool:
@@ -81,6 +93,7 @@ class AuthorizationRecord(_Record):
             "updated_at": self.updated_at,
             "scopes": list(self.scopes),
             "fingerprint": self.fingerprint,
+            **({"expires_at": self.expires_at} if self.expires_at else {}),
         }
 
 

@@ -6,6 +6,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import bodies, errors, passwords, scopes, tokens, totp
@@ -19,7 +20,6 @@ from .models import (
     LoginContext,
     UserRecord,
     iso,
-    utc_now,
 )
 from .pagination import Page
 from .store import AlreadyExists, AuthorizationStore, Conflict, IdCollision
@@ -74,6 +74,13 @@ class AuthorizeService:
         self.clock = clock
 
     # --- authentication (behaviour.md §3: the first failing check decides) ----------------------
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(int(self.clock()), UTC)
+
+    def live(self, record: AuthorizationRecord | None) -> AuthorizationRecord | None:
+        """None for a missing or expired authorization (TTL purges expired items only eventually)."""
+        return None if record is None or record.expired(self.clock()) else record
 
     def _window(self) -> tuple[int, int]:
         now = int(self.clock())
@@ -136,8 +143,10 @@ class AuthorizeService:
         app_name: str,
         app_url: str,
         body: bodies.AuthorizationFields,
+        lifetime: int | None = None,
     ) -> AuthorizationRecord:
-        now = iso(utc_now())
+        moment = self.now()
+        now = iso(moment)
         return AuthorizationRecord(
             id=tokens.new_authorization_id(),
             user_id=user.id,
@@ -153,6 +162,7 @@ class AuthorizeService:
             token_last_eight=token[-8:],
             created_at=now,
             updated_at=now,
+            expires_at=iso(moment + timedelta(seconds=lifetime)) if lifetime else None,
         )
 
     # --- PUT /authorizations/clients/{client_id}[/{fingerprint}] (behaviour.md §5, §8) ----------
@@ -176,10 +186,16 @@ class AuthorizeService:
         for _ in range(_ATTEMPTS):
             token = tokens.new_token(tokens.APP_TOKEN_PREFIX)
             record = self._new_record(
-                caller.user, token, client_id=app.client_id, app_name=app.name, app_url=app.url, body=body
+                caller.user,
+                token,
+                client_id=app.client_id,
+                app_name=app.name,
+                app_url=app.url,
+                body=body,
+                lifetime=app.token_lifetime,
             )
             try:
-                stored, created = self.store.get_or_create_authorization(record)
+                stored, created = self.store.get_or_create_authorization(record, now=int(self.clock()))
             except IdCollision:
                 continue
             return Issued(stored, created, token if created else "")
@@ -203,7 +219,13 @@ class AuthorizeService:
             if app is not None:
                 token = tokens.new_token(tokens.APP_TOKEN_PREFIX)
                 record = self._new_record(
-                    caller.user, token, client_id=app.client_id, app_name=app.name, app_url=app.url, body=body
+                    caller.user,
+                    token,
+                    client_id=app.client_id,
+                    app_name=app.name,
+                    app_url=app.url,
+                    body=body,
+                    lifetime=app.token_lifetime,
                 )
             else:
                 token = tokens.new_token(tokens.PERSONAL_TOKEN_PREFIX)
@@ -231,7 +253,7 @@ class AuthorizeService:
         self, *, authorization: str | None, otp: str | None, query: Mapping[str, str]
     ) -> tuple[list[AuthorizationRecord], Page, int]:
         caller = self.authenticate_user(authorization, otp)
-        records = self.store.list_authorizations(caller.user.id)
+        records = [r for r in self.store.list_authorizations(caller.user.id) if self.live(r)]
         client_id = query.get("client_id")
         if client_id:
             records = [r for r in records if r.client_id == client_id]
@@ -241,6 +263,7 @@ class AuthorizeService:
 
     def _owned(self, caller: Caller, record: AuthorizationRecord | None) -> AuthorizationRecord:
         # Someone else's authorization is indistinguishable from a missing one (no existence leak).
+        record = self.live(record)
         if record is None or record.user_id != caller.user.id:
             raise errors.not_found(errors.DOCS_AUTHORIZATIONS)
         return record
@@ -261,7 +284,7 @@ class AuthorizeService:
         current = self._owned(caller, caller.context.authorization)
         change = bodies.update_body(bodies.parse_json_object(raw_body), docs)
         for _ in range(_ATTEMPTS):
-            updated = self._apply(current, change, docs)
+            updated = self._apply(current, change, docs, self.now())
             try:
                 self.store.replace_authorization(current, updated)
                 return updated
@@ -273,7 +296,9 @@ class AuthorizeService:
         raise errors.ServiceUnavailable()
 
     @staticmethod
-    def _apply(current: AuthorizationRecord, change: bodies.UpdateBody, docs: str) -> AuthorizationRecord:
+    def _apply(
+        current: AuthorizationRecord, change: bodies.UpdateBody, docs: str, now: datetime
+    ) -> AuthorizationRecord:
         fields = change.model_fields_set
         new_scopes = list(current.scopes)
         if change.scopes is not None:
@@ -285,7 +310,7 @@ class AuthorizeService:
             new_scopes = [s for s in current.scopes if s not in removed]
         update: dict[str, Any] = {
             "scopes": new_scopes,
-            "updated_at": iso(utc_now()),
+            "updated_at": iso(now),
             "revision": current.revision + 1,
         }
         for name in ("note", "note_url", "fingerprint"):
@@ -317,7 +342,7 @@ class AuthorizeService:
     def grants(self, caller: Caller) -> dict[str, list[AuthorizationRecord]]:
         by_app: dict[str, list[AuthorizationRecord]] = {}
         for record in self.store.list_authorizations(caller.user.id):
-            if not record.is_personal:
+            if not record.is_personal and self.live(record):
                 by_app.setdefault(record.client_id, []).append(record)
         return by_app
 

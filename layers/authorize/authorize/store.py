@@ -64,8 +64,12 @@ class AuthorizationStore(ABC):
         """Atomically count one failed login in the window; return the new count."""
 
     @abstractmethod
-    def get_or_create_authorization(self, new: AuthorizationRecord) -> tuple[AuthorizationRecord, bool]:
+    def get_or_create_authorization(
+        self, new: AuthorizationRecord, now: int | None = None
+    ) -> tuple[AuthorizationRecord, bool]:
         """Store ``new`` under its key unless the key is taken; return ``(stored, created)``.
+
+        A key held by an authorization that expired before ``now`` (epoch seconds) counts as free.
 
         One conditional write: on a hit the existing record comes back from the failed condition,
         never from a second read. ``IdCollision`` when the id or the token hash is already used.
