@@ -1,9 +1,23 @@
 """Password hashing: argon2id with OWASP's recommended minimum (m=19 MiB, t=2, p=1).
 
 About 16 ms a verification on this project's reference machine; see docs/performance.md.
+
+A warm container remembers, for a few minutes, which (stored hash, password) pairs it has verified, so
+a client repeating a correct login does not pay for argon2 on every request. Only successes are cached,
+under an HMAC with a per-process random key (never the password, not even hashed on its own), and the
+stored hash is part of the key: a password change, read from the table on every request anyway,
+invalidates the entry at once. ``PASSWORD_CACHE_SECONDS=0`` turns it off.
 """
 
 from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+import time
+from collections import OrderedDict
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -14,6 +28,28 @@ _HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1, hash_len
 # against it so that they cost as much as known ones (no user enumeration by timing).
 _DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$bMJo9bjYDq/Jn7GANWeAOw$CZxxk/Hsz74QafmpLtoVLmt/Gn1g6TJw4zcLuKYVifc"
 
+_CACHE_MAX = 1024
+_cache_key = secrets.token_bytes(32)
+_verified: OrderedDict[bytes, float] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _cache_seconds() -> float:
+    try:
+        return float(os.environ.get("PASSWORD_CACHE_SECONDS", "300"))
+    except ValueError:
+        return 300.0
+
+
+def _cache_id(stored_hash: str, password: str) -> bytes:
+    message = stored_hash.encode() + b"\0" + password.encode("utf-8", "surrogatepass")
+    return hmac.new(_cache_key, message, hashlib.sha256).digest()
+
+
+def clear_cache() -> None:
+    with _lock:
+        _verified.clear()
+
 
 def hash_password(password: str) -> str:
     return _HASHER.hash(password)
@@ -21,8 +57,23 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Constant-work check: an absent user still pays for one verification."""
+    ttl = _cache_seconds()
+    cache_id = _cache_id(stored_hash, password) if stored_hash and ttl > 0 else None
+    if cache_id is not None:
+        with _lock:
+            expires = _verified.get(cache_id)
+            if expires is not None and expires > time.monotonic():
+                return True
     try:
         ok = _HASHER.verify(stored_hash or _DUMMY_HASH, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+    except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeEncodeError):
         return False
-    return ok and stored_hash is not None
+    if not (ok and stored_hash is not None):
+        return False
+    if cache_id is not None:
+        with _lock:
+            _verified[cache_id] = time.monotonic() + ttl
+            _verified.move_to_end(cache_id)
+            while len(_verified) > _CACHE_MAX:
+                _verified.popitem(last=False)
+    return True
