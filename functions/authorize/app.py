@@ -11,7 +11,7 @@ from typing import Any, TypedDict
 from urllib.parse import unquote
 
 import boto3
-from authorize import errors
+from authorize import api_docs, errors
 from authorize.app_tokens import (
     DOCS_CHECK,
     DOCS_RESET,
@@ -119,21 +119,21 @@ def _get_or_create(client_id: str, fingerprint: str | None) -> Response:
     return _authorization_response(201 if issued.created else 200, issued, location=True)
 
 
-@app.put("/authorizations/clients/<client_id>")
-def put_authorization_for_app(client_id: str) -> Response:
+@app.put("/authorizations/clients/<client_id>", **api_docs.GET_OR_CREATE_FOR_APP)
+def put_authorization_for_app(client_id: str) -> Response[dict[str, Any]]:
     return _get_or_create(client_id, None)
 
 
-@app.put("/authorizations/clients/<client_id>/<fingerprint>")
-def put_authorization_for_app_and_fingerprint(client_id: str, fingerprint: str) -> Response:
+@app.put("/authorizations/clients/<client_id>/<fingerprint>", **api_docs.GET_OR_CREATE_FOR_APP_AND_FINGERPRINT)
+def put_authorization_for_app_and_fingerprint(client_id: str, fingerprint: str) -> Response[dict[str, Any]]:
     return _get_or_create(client_id, fingerprint)
 
 
 # --- the rest of the user-Basic family (behaviour.md §6) ------------------------------------------
 
 
-@app.get("/authorizations")
-def list_authorizations() -> Response:
+@app.get("/authorizations", **api_docs.LIST_AUTHORIZATIONS)
+def list_authorizations() -> Response[list[dict[str, Any]]]:
     query = _query()
     records, page, total = service().list_authorizations(**_auth(), query=query)
     base = _base()
@@ -141,28 +141,28 @@ def list_authorizations() -> Response:
     return json_response(200, [r.view(base) for r in records], app.current_event, {"Link": link} if link else None)
 
 
-@app.post("/authorizations")
-def create_authorization() -> Response:
+@app.post("/authorizations", **api_docs.CREATE_AUTHORIZATION)
+def create_authorization() -> Response[dict[str, Any]]:
     issued = service().create(**_auth(), raw_body=raw_body(app.current_event))
     metrics.add_metric(name="AuthorizationsCreated", unit=MetricUnit.Count, value=1)
     logger.info("create", extra={"authorization_id": issued.authorization.id})
     return _authorization_response(201, issued, location=True)
 
 
-@app.get("/authorizations/<authorization_id>")
-def get_authorization(authorization_id: str) -> Response:
+@app.get("/authorizations/<authorization_id>", **api_docs.GET_AUTHORIZATION)
+def get_authorization(authorization_id: str) -> Response[dict[str, Any]]:
     record = service().get(**_auth(), raw_id=authorization_id)
     return _authorization_response(200, Issued(record, False, ""))
 
 
-@app.patch("/authorizations/<authorization_id>")
-def update_authorization(authorization_id: str) -> Response:
+@app.patch("/authorizations/<authorization_id>", **api_docs.UPDATE_AUTHORIZATION)
+def update_authorization(authorization_id: str) -> Response[dict[str, Any]]:
     record = service().update(**_auth(), raw_id=authorization_id, raw_body=raw_body(app.current_event))
     return _authorization_response(200, Issued(record, False, ""))
 
 
-@app.delete("/authorizations/<authorization_id>")
-def delete_authorization(authorization_id: str) -> Response:
+@app.delete("/authorizations/<authorization_id>", **api_docs.DELETE_AUTHORIZATION)
+def delete_authorization(authorization_id: str) -> Response[None]:
     service().delete(**_auth(), raw_id=authorization_id)
     logger.info("delete", extra={"authorization_id": parse_id(authorization_id)})
     return _no_content()
@@ -177,8 +177,8 @@ def _grants() -> dict[int, list[Any]]:
     return {grant_id(caller.user.id, cid): records for cid, records in svc.grants(caller).items()}
 
 
-@app.get("/applications/grants")
-def list_grants() -> Response:
+@app.get("/applications/grants", **api_docs.LIST_GRANTS)
+def list_grants() -> Response[list[dict[str, Any]]]:
     query = _query()
     base = _base()
     # In the order the user first authorized each app (its oldest authorization's id).
@@ -189,16 +189,16 @@ def list_grants() -> Response:
     return json_response(200, page.slice(views), app.current_event, {"Link": link} if link else None)
 
 
-@app.get("/applications/grants/<grant>")
-def get_grant(grant: str) -> Response:
+@app.get("/applications/grants/<grant>", **api_docs.GET_GRANT)
+def get_grant(grant: str) -> Response[dict[str, Any]]:
     records = _grants().get(parse_id(grant) or 0)
     if not records:
         raise errors.not_found(errors.DOCS_AUTHORIZATIONS)
     return json_response(200, grant_view(records, _base()), app.current_event)
 
 
-@app.delete("/applications/grants/<grant>")
-def delete_grant(grant: str) -> Response:
+@app.delete("/applications/grants/<grant>", **api_docs.DELETE_GRANT)
+def delete_grant(grant: str) -> Response[None]:
     records = _grants().get(parse_id(grant) or 0)
     if not records:
         raise errors.not_found(errors.DOCS_AUTHORIZATIONS)
@@ -241,23 +241,23 @@ def _grant_revoked(client_id: str, access_token: str | None = None) -> Response:
     return _no_content()
 
 
-@app.post("/applications/<client_id>/token")
-def check_token(client_id: str) -> Response:
+@app.post("/applications/<client_id>/token", **api_docs.CHECK_TOKEN)
+def check_token(client_id: str) -> Response[dict[str, Any]]:
     return _checked(client_id)
 
 
-@app.patch("/applications/<client_id>/token")
-def reset_token(client_id: str) -> Response:
+@app.patch("/applications/<client_id>/token", **api_docs.RESET_TOKEN)
+def reset_token(client_id: str) -> Response[dict[str, Any]]:
     return _reset(client_id)
 
 
-@app.delete("/applications/<client_id>/token")
-def revoke_token(client_id: str) -> Response:
+@app.delete("/applications/<client_id>/token", **api_docs.DELETE_TOKEN)
+def revoke_token(client_id: str) -> Response[None]:
     return _revoked(client_id)
 
 
-@app.delete("/applications/<client_id>/grant")
-def revoke_grant(client_id: str) -> Response:
+@app.delete("/applications/<client_id>/grant", **api_docs.DELETE_APP_AUTHORIZATION)
+def revoke_grant(client_id: str) -> Response[None]:
     return _grant_revoked(client_id)
 
 
@@ -265,31 +265,31 @@ def revoke_grant(client_id: str) -> Response:
 # The path carries a live token: nothing here logs the path, the event or the parameters.
 
 
-@app.get("/applications/<client_id>/tokens/<access_token>")
-def legacy_check_token(client_id: str, access_token: str) -> Response:
+@app.get("/applications/<client_id>/tokens/<access_token>", **api_docs.LEGACY_CHECK_AUTHORIZATION)
+def legacy_check_token(client_id: str, access_token: str) -> Response[dict[str, Any]]:
     return _checked(client_id, unquote(access_token))
 
 
-@app.post("/applications/<client_id>/tokens/<access_token>")
-def legacy_reset_token(client_id: str, access_token: str) -> Response:
+@app.post("/applications/<client_id>/tokens/<access_token>", **api_docs.LEGACY_RESET_AUTHORIZATION)
+def legacy_reset_token(client_id: str, access_token: str) -> Response[dict[str, Any]]:
     return _reset(client_id, unquote(access_token))
 
 
-@app.delete("/applications/<client_id>/tokens/<access_token>")
-def legacy_revoke_token(client_id: str, access_token: str) -> Response:
+@app.delete("/applications/<client_id>/tokens/<access_token>", **api_docs.LEGACY_REVOKE_AUTHORIZATION)
+def legacy_revoke_token(client_id: str, access_token: str) -> Response[None]:
     return _revoked(client_id, unquote(access_token))
 
 
-@app.delete("/applications/<client_id>/grants/<access_token>")
-def legacy_revoke_grant(client_id: str, access_token: str) -> Response:
+@app.delete("/applications/<client_id>/grants/<access_token>", **api_docs.LEGACY_REVOKE_GRANT)
+def legacy_revoke_grant(client_id: str, access_token: str) -> Response[None]:
     return _grant_revoked(client_id, unquote(access_token))
 
 
 # --- GET /user: how clients confirm a token works -------------------------------------------------
 
 
-@app.get("/user")
-def get_user() -> Response:
+@app.get("/user", **api_docs.GET_AUTHENTICATED_USER)
+def get_user() -> Response[dict[str, Any]]:
     event = app.current_event
     authorization = header(event, "Authorization")
     if not isinstance(parse_authorization(authorization), Bearer):  # Basic, broken or absent

@@ -43,6 +43,7 @@ from types import ModuleType
 from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
+from . import swagger
 from .lambda_context import DEFAULT_ACCOUNT, LocalLambdaContext
 from .local_env import REPO_ROOT
 
@@ -378,6 +379,12 @@ class ApiGatewayHandler(BaseHTTPRequestHandler):
         if path == "/_health" and self.command in ("GET", "HEAD"):
             self._write_response(200, [("Content-Type", "application/json")], b'{"ok":true}')
             return
+        if self.command in ("GET", "HEAD"):  # Swagger UI and the OpenAPI document, local server only
+            page = swagger.handle(path)
+            if page is not None:
+                status, page_headers, page_body = page
+                self._write_response(status, list(page_headers.items()), page_body)
+                return
         if self.command not in SUPPORTED_METHODS:
             if not self.command or not set(self.command) <= _TCHAR:
                 self._send_error_json(400, "Bad Request", close=True)

@@ -172,6 +172,16 @@ def test_unknown_route(api: Api) -> None:
     assert response.json()["documentation_url"] == DOCS
 
 
+def test_swagger_ui_and_openapi_document_are_served(api: Api) -> None:
+    page = requests.get(f"{api.base_url}/swagger", timeout=30)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert "swagger" in page.text.lower()
+    document = requests.get(f"{api.base_url}/openapi.json", timeout=30)
+    assert document.status_code == 200
+    paths = document.json()["paths"]
+    assert "/authorizations/clients/{client_id}" in paths and "/authorizations" in paths
+
+
 def test_health(api: Api) -> None:
     response = requests.get(f"{api.base_url}/_health", timeout=30)
     assert response.status_code == 200 and response.json() == {"ok": True}

@@ -1,0 +1,17 @@
+# OpenAPI targets. Included by the main Makefile; also usable alone: make -f mk/openapi.mk openapi-check
+# docs/openapi.json is generated from the Lambda's resolver (local/authorize_local/openapi.py); the unit
+# tests fail when it is stale, like openapi-check. `make serve` shows it with Swagger UI at /swagger.
+
+PY ?= .venv/bin/python
+
+# swagger-ui-dist (package.json) depends on @scarf/scarf, whose install script sends usage analytics
+# unless told not to: keep `npm ci`/`npm install` run from make quiet.
+export SCARF_ANALYTICS := false
+
+.PHONY: openapi openapi-check
+
+openapi: $(STAMP) ## Regenerate docs/openapi.json from the resolver
+	$(PY) -m authorize_local.openapi
+
+openapi-check: $(STAMP) ## Fail if docs/openapi.json is not what the resolver generates
+	$(PY) -m authorize_local.openapi --check
