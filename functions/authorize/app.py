@@ -6,6 +6,7 @@ live in the ``authorize`` package (the layer), shared with the local server and 
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any, TypedDict
 from urllib.parse import unquote
@@ -34,6 +35,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from github_http import base_url, error_response, header, json_response, raw_body
+
+# Powertools' own debug output (POWERTOOLS_DEBUG=true) prints route arguments and unmatched paths; the
+# legacy routes carry a token in the path, so its event handler never logs below INFO.
+logging.getLogger("aws_lambda_powertools.event_handler").setLevel(logging.INFO)
 
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "authorize"))
 tracer = Tracer()

@@ -25,9 +25,11 @@ class Settings:
     public_base_url: str | None = None
     totp_key_b64: str | None = field(default=None, repr=False)
     totp_key_secret_arn: str | None = None
-    dynamodb_max_attempts: int = 4
-    dynamodb_connect_timeout: float = 2.0
-    dynamodb_read_timeout: float = 3.0
+    # Worst case per call: 3 sends x (1 s connect + 1.5 s read) + backoff, inside the 10 s Lambda timeout,
+    # so a dead database still gets our 503 rather than API Gateway's 502.
+    dynamodb_max_attempts: int = 3
+    dynamodb_connect_timeout: float = 1.0
+    dynamodb_read_timeout: float = 1.5
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -38,7 +40,7 @@ class Settings:
             public_base_url=(os.environ.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
             totp_key_b64=os.environ.get("TOTP_ENCRYPTION_KEY") or None,
             totp_key_secret_arn=os.environ.get("TOTP_KEY_SECRET_ARN") or None,
-            dynamodb_max_attempts=max(1, _int_env("DYNAMODB_MAX_ATTEMPTS", 4)),
+            dynamodb_max_attempts=max(1, _int_env("DYNAMODB_MAX_ATTEMPTS", 3)),
         )
 
     def totp_key(self) -> bytes:

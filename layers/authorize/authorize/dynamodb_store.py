@@ -60,7 +60,8 @@ AUTH_FIELDS = tuple(AuthorizationRecord.model_fields)
 
 def client_config(max_attempts: int, connect_timeout: float, read_timeout: float) -> Config:
     return Config(
-        retries={"mode": "standard", "max_attempts": max_attempts},
+        # total_max_attempts counts the first try too (botocore's max_attempts counts only retries).
+        retries={"mode": "standard", "total_max_attempts": max_attempts},
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         tcp_keepalive=True,
