@@ -9,6 +9,7 @@ import time
 from authorize import admin
 from authorize.config import Settings
 from authorize.service import AuthorizeService
+
 from tests.handler.conftest import PASSWORD, TABLE
 
 CLIENT = "s" * 20

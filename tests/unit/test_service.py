@@ -222,7 +222,7 @@ def test_token_lifetime_sets_expiry_and_expired_tokens_give_way(world):
     clock.now += 3600
     renewed = put(svc, auth, client_id="s" * 20)
     assert renewed.created and renewed.authorization.id != rec.id  # expired: the key is free again
-    records, _, total = svc.list_authorizations(authorization=auth, otp=None, query={})
+    records, _, _ = svc.list_authorizations(authorization=auth, otp=None, query={})
     assert rec.id not in [r.id for r in records]
     with pytest.raises(ApiError) as exc:
         svc.get(authorization=auth, otp=None, raw_id=str(rec.id))
