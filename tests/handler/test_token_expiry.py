@@ -31,7 +31,9 @@ def basic(login: str, password: str) -> str:
 def test_expiring_tokens(world):
     clock = Clock()
     world.app_module.set_service(AuthorizeService(world.store, Settings(table_name=TABLE), clock=clock))
-    admin.create_app(world.store, "short", "https://short.example", client_id=CLIENT, client_secret=SECRET, token_lifetime=600)
+    admin.create_app(
+        world.store, "short", "https://short.example", client_id=CLIENT, client_secret=SECRET, token_lifetime=600
+    )
     put = {"path": f"/authorizations/clients/{CLIENT}", "body": json.dumps({"client_secret": SECRET})}
     created = world.json(world.invoke("put-create.json", **put))
     assert created["expires_at"].endswith("Z")

@@ -211,7 +211,9 @@ def test_round_trips_on_the_happy_paths(world):
 
 def test_token_lifetime_sets_expiry_and_expired_tokens_give_way(world):
     store, svc, clock, _ = world
-    admin.create_app(store, "short lived", "https://short.example", client_id="s" * 20, client_secret=SECRET, token_lifetime=3600)
+    admin.create_app(
+        store, "short lived", "https://short.example", client_id="s" * 20, client_secret=SECRET, token_lifetime=3600
+    )
     auth = basic("monalisa", PASSWORD)
     first = put(svc, auth, client_id="s" * 20)
     rec = first.authorization
