@@ -134,26 +134,22 @@ class AuthorizeService:
 
     # --- building records -----------------------------------------------------------------------
 
-    def _new_record(
-        self,
-        user: UserRecord,
-        token: str,
-        *,
-        client_id: str,
-        app_name: str,
-        app_url: str,
-        body: bodies.AuthorizationFields,
-        lifetime: int | None = None,
-    ) -> AuthorizationRecord:
+    def _issue(
+        self, user: UserRecord, app: AppRecord | None, body: bodies.AuthorizationFields
+    ) -> tuple[str, AuthorizationRecord]:
+        """A fresh token and the record for it: an app token, or a personal one when ``app`` is None."""
+        token = tokens.new_token(tokens.APP_TOKEN_PREFIX if app else tokens.PERSONAL_TOKEN_PREFIX)
         moment = self.now()
         now = iso(moment)
-        return AuthorizationRecord(
+        lifetime = app.token_lifetime if app else None
+        record = AuthorizationRecord(
             id=tokens.new_authorization_id(),
             user_id=user.id,
             user_login=user.login,
-            client_id=client_id,
-            app_name=app_name,
-            app_url=app_url,
+            client_id=app.client_id if app else PERSONAL_CLIENT_ID,
+            # A personal token's "app" is named by its note (behaviour.md §2).
+            app_name=app.name if app else body.note or "",
+            app_url=app.url if app else PERSONAL_APP_URL,
             scopes=body.scopes or [],
             note=body.note,
             note_url=body.note_url,
@@ -164,6 +160,7 @@ class AuthorizeService:
             updated_at=now,
             expires_at=iso(moment + timedelta(seconds=lifetime)) if lifetime else None,
         )
+        return token, record
 
     # --- PUT /authorizations/clients/{client_id}[/{fingerprint}] (behaviour.md §5, §8) ----------
 
@@ -184,16 +181,7 @@ class AuthorizeService:
         body = bodies.get_or_create_body(payload, client_id, path_fingerprint, docs)
         app = verify_app(caller.context.app, body.client_secret, docs)
         for _ in range(_ATTEMPTS):
-            token = tokens.new_token(tokens.APP_TOKEN_PREFIX)
-            record = self._new_record(
-                caller.user,
-                token,
-                client_id=app.client_id,
-                app_name=app.name,
-                app_url=app.url,
-                body=body,
-                lifetime=app.token_lifetime,
-            )
+            token, record = self._issue(caller.user, app, body)
             try:
                 stored, created = self.store.get_or_create_authorization(record, now=int(self.clock()))
             except IdCollision:
@@ -216,27 +204,7 @@ class AuthorizeService:
         else:
             app = None
         for _ in range(_ATTEMPTS):
-            if app is not None:
-                token = tokens.new_token(tokens.APP_TOKEN_PREFIX)
-                record = self._new_record(
-                    caller.user,
-                    token,
-                    client_id=app.client_id,
-                    app_name=app.name,
-                    app_url=app.url,
-                    body=body,
-                    lifetime=app.token_lifetime,
-                )
-            else:
-                token = tokens.new_token(tokens.PERSONAL_TOKEN_PREFIX)
-                record = self._new_record(
-                    caller.user,
-                    token,
-                    client_id=PERSONAL_CLIENT_ID,
-                    app_name=body.note or "",
-                    app_url=PERSONAL_APP_URL,
-                    body=body,
-                )
+            token, record = self._issue(caller.user, app, body)
             try:
                 self.store.create_authorization(record)
             except IdCollision:
