@@ -12,7 +12,7 @@ from typing import Any, TypedDict
 from urllib.parse import unquote
 
 import boto3
-from authorize import api_docs, errors
+from authorize import errors
 from authorize.app_tokens import (
     DOCS_CHECK,
     DOCS_RESET,
@@ -43,6 +43,8 @@ logging.getLogger("aws_lambda_powertools.event_handler").setLevel(logging.INFO)
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "authorize"))
 tracer = Tracer()
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Authorize"))
+# Route documentation (summaries, responses, security) lives in authorize.api_docs and is attached only
+# when the OpenAPI document is generated (local/authorize_local/openapi.py): the Lambda never imports it.
 app = APIGatewayRestResolver()
 
 _service: AuthorizeService | None = None
@@ -124,12 +126,12 @@ def _get_or_create(client_id: str, fingerprint: str | None) -> Response:
     return _authorization_response(201 if issued.created else 200, issued, location=True)
 
 
-@app.put("/authorizations/clients/<client_id>", **api_docs.GET_OR_CREATE_FOR_APP)
+@app.put("/authorizations/clients/<client_id>")
 def put_authorization_for_app(client_id: str) -> Response[dict[str, Any]]:
     return _get_or_create(client_id, None)
 
 
-@app.put("/authorizations/clients/<client_id>/<fingerprint>", **api_docs.GET_OR_CREATE_FOR_APP_AND_FINGERPRINT)
+@app.put("/authorizations/clients/<client_id>/<fingerprint>")
 def put_authorization_for_app_and_fingerprint(client_id: str, fingerprint: str) -> Response[dict[str, Any]]:
     return _get_or_create(client_id, fingerprint)
 
@@ -137,7 +139,7 @@ def put_authorization_for_app_and_fingerprint(client_id: str, fingerprint: str) 
 # --- the rest of the user-Basic family (behaviour.md §6) ------------------------------------------
 
 
-@app.get("/authorizations", **api_docs.LIST_AUTHORIZATIONS)
+@app.get("/authorizations")
 def list_authorizations() -> Response[list[dict[str, Any]]]:
     query = _query()
     records, page, total = service().list_authorizations(**_auth(), query=query)
@@ -146,7 +148,7 @@ def list_authorizations() -> Response[list[dict[str, Any]]]:
     return json_response(200, [r.view(base) for r in records], app.current_event, {"Link": link} if link else None)
 
 
-@app.post("/authorizations", **api_docs.CREATE_AUTHORIZATION)
+@app.post("/authorizations")
 def create_authorization() -> Response[dict[str, Any]]:
     issued = service().create(**_auth(), raw_body=raw_body(app.current_event))
     metrics.add_metric(name="AuthorizationsCreated", unit=MetricUnit.Count, value=1)
@@ -154,19 +156,19 @@ def create_authorization() -> Response[dict[str, Any]]:
     return _authorization_response(201, issued, location=True)
 
 
-@app.get("/authorizations/<authorization_id>", **api_docs.GET_AUTHORIZATION)
+@app.get("/authorizations/<authorization_id>")
 def get_authorization(authorization_id: str) -> Response[dict[str, Any]]:
     record = service().get(**_auth(), raw_id=authorization_id)
     return _authorization_response(200, Issued(record, False, ""))
 
 
-@app.patch("/authorizations/<authorization_id>", **api_docs.UPDATE_AUTHORIZATION)
+@app.patch("/authorizations/<authorization_id>")
 def update_authorization(authorization_id: str) -> Response[dict[str, Any]]:
     record = service().update(**_auth(), raw_id=authorization_id, raw_body=raw_body(app.current_event))
     return _authorization_response(200, Issued(record, False, ""))
 
 
-@app.delete("/authorizations/<authorization_id>", **api_docs.DELETE_AUTHORIZATION)
+@app.delete("/authorizations/<authorization_id>")
 def delete_authorization(authorization_id: str) -> Response[None]:
     service().delete(**_auth(), raw_id=authorization_id)
     logger.info("delete", extra={"authorization_id": parse_id(authorization_id)})
@@ -182,7 +184,7 @@ def _grants() -> dict[int, list[Any]]:
     return {grant_id(caller.user.id, cid): records for cid, records in svc.grants(caller).items()}
 
 
-@app.get("/applications/grants", **api_docs.LIST_GRANTS)
+@app.get("/applications/grants")
 def list_grants() -> Response[list[dict[str, Any]]]:
     query = _query()
     base = _base()
@@ -194,7 +196,7 @@ def list_grants() -> Response[list[dict[str, Any]]]:
     return json_response(200, page.slice(views), app.current_event, {"Link": link} if link else None)
 
 
-@app.get("/applications/grants/<grant>", **api_docs.GET_GRANT)
+@app.get("/applications/grants/<grant>")
 def get_grant(grant: str) -> Response[dict[str, Any]]:
     records = _grants().get(parse_id(grant) or 0)
     if not records:
@@ -202,7 +204,7 @@ def get_grant(grant: str) -> Response[dict[str, Any]]:
     return json_response(200, grant_view(records, _base()), app.current_event)
 
 
-@app.delete("/applications/grants/<grant>", **api_docs.DELETE_GRANT)
+@app.delete("/applications/grants/<grant>")
 def delete_grant(grant: str) -> Response[None]:
     records = _grants().get(parse_id(grant) or 0)
     if not records:
@@ -246,22 +248,22 @@ def _grant_revoked(client_id: str, access_token: str | None = None) -> Response:
     return _no_content()
 
 
-@app.post("/applications/<client_id>/token", **api_docs.CHECK_TOKEN)
+@app.post("/applications/<client_id>/token")
 def check_token(client_id: str) -> Response[dict[str, Any]]:
     return _checked(client_id)
 
 
-@app.patch("/applications/<client_id>/token", **api_docs.RESET_TOKEN)
+@app.patch("/applications/<client_id>/token")
 def reset_token(client_id: str) -> Response[dict[str, Any]]:
     return _reset(client_id)
 
 
-@app.delete("/applications/<client_id>/token", **api_docs.DELETE_TOKEN)
+@app.delete("/applications/<client_id>/token")
 def revoke_token(client_id: str) -> Response[None]:
     return _revoked(client_id)
 
 
-@app.delete("/applications/<client_id>/grant", **api_docs.DELETE_APP_AUTHORIZATION)
+@app.delete("/applications/<client_id>/grant")
 def revoke_grant(client_id: str) -> Response[None]:
     return _grant_revoked(client_id)
 
@@ -270,22 +272,22 @@ def revoke_grant(client_id: str) -> Response[None]:
 # The path carries a live token: nothing here logs the path, the event or the parameters.
 
 
-@app.get("/applications/<client_id>/tokens/<access_token>", **api_docs.LEGACY_CHECK_AUTHORIZATION)
+@app.get("/applications/<client_id>/tokens/<access_token>")
 def legacy_check_token(client_id: str, access_token: str) -> Response[dict[str, Any]]:
     return _checked(client_id, unquote(access_token))
 
 
-@app.post("/applications/<client_id>/tokens/<access_token>", **api_docs.LEGACY_RESET_AUTHORIZATION)
+@app.post("/applications/<client_id>/tokens/<access_token>")
 def legacy_reset_token(client_id: str, access_token: str) -> Response[dict[str, Any]]:
     return _reset(client_id, unquote(access_token))
 
 
-@app.delete("/applications/<client_id>/tokens/<access_token>", **api_docs.LEGACY_REVOKE_AUTHORIZATION)
+@app.delete("/applications/<client_id>/tokens/<access_token>")
 def legacy_revoke_token(client_id: str, access_token: str) -> Response[None]:
     return _revoked(client_id, unquote(access_token))
 
 
-@app.delete("/applications/<client_id>/grants/<access_token>", **api_docs.LEGACY_REVOKE_GRANT)
+@app.delete("/applications/<client_id>/grants/<access_token>")
 def legacy_revoke_grant(client_id: str, access_token: str) -> Response[None]:
     return _grant_revoked(client_id, unquote(access_token))
 
@@ -293,7 +295,7 @@ def legacy_revoke_grant(client_id: str, access_token: str) -> Response[None]:
 # --- GET /user: how clients confirm a token works -------------------------------------------------
 
 
-@app.get("/user", **api_docs.GET_AUTHENTICATED_USER)
+@app.get("/user")
 def get_user() -> Response[dict[str, Any]]:
     event = app.current_event
     authorization = header(event, "Authorization")

@@ -293,11 +293,22 @@ def project_version() -> str:
         return str(tomllib.load(f)["project"]["version"])
 
 
+def attach_docs(resolver: Any) -> None:
+    """Give each route its documentation from ``api_docs.OPERATIONS`` (kept out of the Lambda's imports)."""
+    for route in resolver._static_routes + resolver._dynamic_routes:
+        docs = api_docs.OPERATIONS.get(route.func.__name__)
+        if docs is None:
+            raise LookupError(f"no documentation for route handler {route.func.__name__}")
+        for name, value in docs.items():
+            setattr(route, name, value)
+
+
 def build_document() -> dict[str, Any]:
     """The resolver's document, completed with what the handler does outside Powertools' sight."""
     from aws_lambda_powertools.event_handler.openapi.models import HTTPBase, Server, Tag
 
     resolver = load_app().app
+    attach_docs(resolver)
     generated = resolver.get_openapi_json_schema(
         title=TITLE,
         version=project_version(),

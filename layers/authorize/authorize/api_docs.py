@@ -582,3 +582,28 @@ GET_AUTHENTICATED_USER: dict[str, Any] = {
         500: _500,
     },
 }
+
+
+# Handler function name (functions/authorize/app.py) -> its documentation, attached to the resolver's
+# routes by local/authorize_local/openapi.py when the document is generated.
+OPERATIONS: dict[str, dict[str, Any]] = {
+    "put_authorization_for_app": GET_OR_CREATE_FOR_APP,
+    "put_authorization_for_app_and_fingerprint": GET_OR_CREATE_FOR_APP_AND_FINGERPRINT,
+    "list_authorizations": LIST_AUTHORIZATIONS,
+    "create_authorization": CREATE_AUTHORIZATION,
+    "get_authorization": GET_AUTHORIZATION,
+    "update_authorization": UPDATE_AUTHORIZATION,
+    "delete_authorization": DELETE_AUTHORIZATION,
+    "list_grants": LIST_GRANTS,
+    "get_grant": GET_GRANT,
+    "delete_grant": DELETE_GRANT,
+    "check_token": CHECK_TOKEN,
+    "reset_token": RESET_TOKEN,
+    "revoke_token": DELETE_TOKEN,
+    "revoke_grant": DELETE_APP_AUTHORIZATION,
+    "legacy_check_token": LEGACY_CHECK_AUTHORIZATION,
+    "legacy_reset_token": LEGACY_RESET_AUTHORIZATION,
+    "legacy_revoke_token": LEGACY_REVOKE_AUTHORIZATION,
+    "legacy_revoke_grant": LEGACY_REVOKE_GRANT,
+    "get_user": GET_AUTHENTICATED_USER,
+}
