@@ -1,0 +1,1 @@
+"""Benchmarks of the authorize function and its local stack: ``make bench`` (see docs/performance.md)."""

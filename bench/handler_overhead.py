@@ -1,0 +1,233 @@
+"""Handler overhead: the real ``lambda_handler`` against the bare boto3 calls it has to make.
+
+Same DynamoDB (DynamoDB Local when it can run here, else moto's server), same client configuration,
+same process and run, variants interleaved in a shuffled order on every iteration:
+
+``handler``             ``app.lambda_handler`` on an API Gateway event, password cache off
+                        (``PASSWORD_CACHE_SECONDS=0``): one argon2id verification per request
+``handler_cached``      the same with the warm-container cache of verified credentials on and warm
+``bare``                only the DynamoDB calls of that request: BatchGetItem (user, lockout counter,
+                        app) and TransactWriteItems (3 conditional puts), parameters built beforehand
+``bare_verify``         ``bare`` plus one argon2id verification (what the handler cannot avoid)
+``verify``              one argon2id verification alone (m=19456 KiB, t=2, p=1)
+
+for two paths: ``existing`` (PUT of an authorization that exists: 200, the transaction is cancelled
+by its condition and returns the stored item) and ``create`` (PUT with a new fingerprint: 201).
+
+    .venv/bin/python -m bench.handler_overhead [--iterations 120] [--endpoint URL] [--json [FILE]]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import random
+import statistics
+import time
+import uuid
+from typing import Any
+
+from bench import common
+
+VARIANTS = ("handler", "handler_cached", "bare", "bare_verify", "verify")
+
+
+def _ratio(a: float, b: float) -> float:
+    return round(a / b, 3) if b else float("nan")
+
+
+def measure(endpoint_url: str, backend: str, iterations: int = 120, warmup: int = 15) -> dict[str, Any]:
+    """Run the interleaved measurement; the caller silences stdout (the function logs every request)."""
+    import app as app_module
+    from argon2 import PasswordHasher, Type
+    from authorize import passwords
+    from authorize.config import Settings
+    from authorize.dynamodb_store import DynamoDBStore, app_key, lock_key, user_key
+    from authorize.service import AuthorizeService
+    from botocore.exceptions import ClientError
+
+    client = common.dynamodb_client(endpoint_url)
+    table = common.new_table(client, "authorize-overhead")
+    store = DynamoDBStore(client, table)
+    common.seed(store)
+    settings = dataclasses.replace(Settings.from_env(), table_name=table)
+    service = AuthorizeService(store, settings)
+    app_module.set_service(service)
+    context = common.Context()
+    # The same parameters as passwords.py (asserted below against the stored hash).
+    hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
+    stored_hash = store.load_login_context(common.USER, None, 0).user.password_hash  # type: ignore[union-attr]
+    assert stored_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$"), stored_hash
+    window_start, _ = service._window()
+    batch_keys = [user_key(common.USER), lock_key(common.USER, window_start), app_key(common.CLIENT_ID)]
+    batch_request = {table: {"Keys": batch_keys, "ConsistentRead": True}}
+
+    def invoke(ev: dict[str, Any], expect: int) -> None:
+        response = app_module.lambda_handler(ev, context)
+        if response["statusCode"] != expect:
+            raise RuntimeError(f"expected {expect}, got {response['statusCode']}: {response.get('body')}")
+
+    # The existing authorization, and the handler's own transaction for it, captured once.
+    invoke(common.put_event(), 201)
+    existing = store.list_authorizations(1)[0]
+
+    def transaction(record: Any) -> list[dict[str, Any]]:
+        primary, guard, token = store._puts(record)
+        free_key = {
+            "ConditionExpression": "attribute_not_exists(pk) OR #ttl < :now",
+            "ExpressionAttributeNames": {"#ttl": "ttl"},
+            "ExpressionAttributeValues": {":now": {"N": str(int(time.time()))}},
+        }
+        return [
+            {
+                "Put": {
+                    "TableName": table,
+                    "Item": primary,
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    **free_key,
+                }
+            },
+            {"Put": {"TableName": table, "Item": guard, "ConditionExpression": "attribute_not_exists(pk)"}},
+            {"Put": {"TableName": table, "Item": token, "ConditionExpression": "attribute_not_exists(pk)"}},
+        ]
+
+    # A fresh id and token (as a retry would make), same key: the transaction fails on the key.
+    existing_items = transaction(existing.model_copy(update={"id": existing.id + 1, "hashed_token": "0" * 64}))
+    counter = iter(range(10**9))
+
+    def fresh_record() -> Any:
+        n = next(counter)
+        return existing.model_copy(
+            update={"id": existing.id + 1000 + n, "hashed_token": f"{n:064x}", "fingerprint": f"bench-{n}"}
+        )
+
+    def bare(items: list[dict[str, Any]], created: bool) -> None:
+        client.batch_get_item(RequestItems=batch_request)
+        try:
+            client.transact_write_items(TransactItems=items, ClientRequestToken=str(uuid.uuid4()))
+        except ClientError as exc:
+            if created or exc.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+        else:
+            if not created:
+                raise RuntimeError("the transaction on an existing key succeeded")
+
+    def bare_verify(items: list[dict[str, Any]], created: bool) -> None:
+        client.batch_get_item(RequestItems=batch_request)
+        hasher.verify(stored_hash, common.PASSWORD)
+        try:
+            client.transact_write_items(TransactItems=items, ClientRequestToken=str(uuid.uuid4()))
+        except ClientError as exc:
+            if created or exc.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+
+    def cache(on: bool) -> None:
+        os.environ["PASSWORD_CACHE_SECONDS"] = "300" if on else "0"
+
+    def run_variant(path: str, variant: str) -> float:
+        created = path == "create"
+        if variant in ("handler", "handler_cached"):
+            cache(variant == "handler_cached")
+            ev = common.put_event(f"fp-{next(counter)}" if created else None)
+            return common.timed(lambda: invoke(ev, 201 if created else 200))
+        if variant == "verify":
+            return common.timed(lambda: hasher.verify(stored_hash, common.PASSWORD))
+        items = transaction(fresh_record()) if created else existing_items
+        fn = bare if variant == "bare" else bare_verify
+        return common.timed(lambda: fn(items, created))
+
+    plan = [("existing", v) for v in VARIANTS] + [("create", v) for v in VARIANTS if v != "verify"]
+    samples: dict[tuple[str, str], list[float]] = {key: [] for key in plan}
+    rng = random.Random(20260105)
+    saved_cache = os.environ.get("PASSWORD_CACHE_SECONDS")
+    cache(True)
+    passwords.clear_cache()
+    invoke(common.put_event(), 200)  # warms the credentials cache
+    try:
+        for i in range(warmup + iterations):
+            order = list(plan)
+            rng.shuffle(order)
+            for path, variant in order:
+                elapsed = run_variant(path, variant)
+                if i >= warmup:
+                    samples[(path, variant)].append(elapsed)
+    finally:
+        if saved_cache is None:
+            os.environ.pop("PASSWORD_CACHE_SECONDS", None)
+        else:
+            os.environ["PASSWORD_CACHE_SECONDS"] = saved_cache
+        app_module.set_service(None)
+
+    stats = {f"{path}.{variant}": common.summary_ms(values) for (path, variant), values in samples.items()}
+    result: dict[str, Any] = {
+        "backend": backend,
+        "iterations": iterations,
+        "argon2": {"memory_kib": 19456, "time_cost": 2, "parallelism": 1, **stats["existing.verify"]},
+        "password_cache_switch": "PASSWORD_CACHE_SECONDS (0 = off), passwords.clear_cache()",
+        "latency": stats,
+        "ratios": {},
+    }
+    verify_median = stats["existing.verify"]["median_ms"]
+
+    def paired(numerator: str, denominator: str) -> float:
+        """Median of per-iteration ratios: each pair ran within one shuffled round, so slow drifts in
+        the machine's load cancel out."""
+        pairs = zip(samples[(path, numerator)], samples[(path, denominator)], strict=True)
+        return round(statistics.median(a / b for a, b in pairs), 3)
+
+    for path in ("existing", "create"):
+        h, hc = stats[f"{path}.handler"], stats[f"{path}.handler_cached"]
+        b, bv = stats[f"{path}.bare"], stats[f"{path}.bare_verify"]
+        result["ratios"][path] = {
+            # both sides pay one argon2id verification
+            "including_argon2_median": _ratio(h["median_ms"], bv["median_ms"]),
+            "including_argon2_p99": _ratio(h["p99_ms"], bv["p99_ms"]),
+            # neither does: credentials cache warm against the bare DynamoDB calls
+            "excluding_argon2_median": _ratio(hc["median_ms"], b["median_ms"]),
+            "excluding_argon2_p99": _ratio(hc["p99_ms"], b["p99_ms"]),
+            # the cold-cache handler less the separately measured verification
+            "excluding_argon2_by_subtraction_median": _ratio(h["median_ms"] - verify_median, b["median_ms"]),
+            "including_argon2_paired": paired("handler", "bare_verify"),
+            "excluding_argon2_paired": paired("handler_cached", "bare"),
+            "excluding_argon2_min": _ratio(hc["min_ms"], b["min_ms"]),
+            "handler_overhead_ms": round(hc["median_ms"] - b["median_ms"], 3),
+            "password_cache_saves_ms": round(h["median_ms"] - hc["median_ms"], 3),
+        }
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=120)
+    parser.add_argument("--endpoint", help="a running DynamoDB (default: start DynamoDB Local, else moto)")
+    parser.add_argument("--json", metavar="FILE", nargs="?", const="-")
+    args = parser.parse_args(argv)
+    common.setup_env("authorize-overhead")
+    from authorize_local import embedded_db
+
+    db = None
+    endpoint, backend = args.endpoint, "given endpoint"
+    if endpoint is None:
+        db = embedded_db.start("auto", 0)
+        endpoint, backend = db.endpoint_url, db.backend
+    elif "BENCH_BACKEND" in os.environ:
+        backend = os.environ["BENCH_BACKEND"]
+    try:
+        with common.stdout_to_devnull():  # the function's log lines and metrics
+            result = measure(endpoint, backend, args.iterations)
+    finally:
+        if db is not None:
+            db.stop()
+    if args.json:
+        common.write_json(None if args.json == "-" else args.json, result)
+    else:
+        for key, s in result["latency"].items():
+            print(f"{key:28} median {s['median_ms']:8.3f} ms   p99 {s['p99_ms']:8.3f} ms")
+        for path, r in result["ratios"].items():
+            print(path, r)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,174 @@
+"""DynamoDB round trips per request: which API calls the real handler makes on each path.
+
+The handler runs in this process over moto's in-process DynamoDB (``mock_aws``); a botocore event
+hook on the function's client records every API call (``before-call``) and every HTTP request sent
+(``request-created``, which would also count botocore's retries). The counts do not depend on timing,
+so tests/integration/test_round_trips.py asserts them exactly.
+
+    .venv/bin/python -m bench.round_trips [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench import common
+
+# (name, what it is) in the order the scenario runs them; each path leaves the state the next needs.
+PATHS: list[tuple[str, str]] = [
+    ("put_create", "PUT /authorizations/clients/{id}: new authorization (201)"),
+    ("put_existing", "PUT /authorizations/clients/{id}: existing authorization (200)"),
+    ("put_fingerprint", "PUT /authorizations/clients/{id}/{fingerprint}: new (201)"),
+    ("put_bad_credentials", "PUT with a wrong password (401)"),
+    ("put_2fa_challenge", "PUT by a 2FA user without X-GitHub-OTP (401, OTP required)"),
+    ("put_2fa_wrong_otp", "PUT by a 2FA user with a wrong code (401)"),
+    ("put_2fa_success", "PUT by a 2FA user with the current code (201)"),
+    ("get_list", "GET /authorizations (200)"),
+    ("get_one", "GET /authorizations/{id} (200)"),
+    ("patch", "PATCH /authorizations/{id} (200)"),
+    ("post", "POST /authorizations: personal token (201)"),
+    ("delete", "DELETE /authorizations/{id} (204)"),
+    ("app_check", "POST /applications/{client_id}/token (200)"),
+    ("app_reset", "PATCH /applications/{client_id}/token (200)"),
+    ("app_revoke", "DELETE /applications/{client_id}/token (204)"),
+    ("user_token", "GET /user with a token (200)"),
+    ("user_basic", "GET /user with Basic credentials (200)"),
+    ("grants_list", "GET /applications/grants (200)"),
+    ("grant_revoke", "DELETE /applications/{client_id}/grant (204)"),
+]
+
+
+@dataclass
+class CallCounter:
+    """Counts a botocore client's DynamoDB API calls and HTTP requests."""
+
+    operations: list[str] = field(default_factory=list)
+    http_requests: int = 0
+
+    def attach(self, client: Any) -> CallCounter:
+        client.meta.events.register("before-call.dynamodb", self._on_call)
+        client.meta.events.register("request-created.dynamodb", self._on_request)
+        return self
+
+    def _on_call(self, model: Any, **_: Any) -> None:
+        self.operations.append(model.name)
+
+    def _on_request(self, **_: Any) -> None:
+        self.http_requests += 1
+
+    def reset(self) -> None:
+        self.operations = []
+        self.http_requests = 0
+
+
+def _wrong_code(secret: str) -> str:
+    """A six-digit code that the current TOTP window does not accept."""
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    for candidate in range(1_000_000):
+        code = f"{candidate:06d}"
+        if not totp.verify(code, valid_window=1):
+            return code
+    raise AssertionError("unreachable")
+
+
+def measure() -> dict[str, dict[str, Any]]:
+    """Run every path once against a fresh moto table; per path: status, API calls, HTTP requests.
+
+    Expects the environment to be set up (``common.setup_env()`` or the test suite's conftest).
+    """
+    import app as app_module
+    import boto3
+    import pyotp
+    from authorize.config import Settings
+    from authorize.dynamodb_store import DynamoDBStore
+    from authorize.service import AuthorizeService
+    from authorize_local.table_schema import ensure_table
+    from moto import mock_aws
+
+    results: dict[str, dict[str, Any]] = {}
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name=common.REGION)
+        settings = Settings.from_env()
+        ensure_table(client, settings.table_name)
+        store = DynamoDBStore(client, settings.table_name)
+        totp_secret = common.seed(store)["totp_secret"]
+        counter = CallCounter().attach(client)
+        app_module.set_service(AuthorizeService(store, settings))
+        context = common.Context()
+
+        def run(name: str, ev: dict[str, Any]) -> dict[str, Any]:
+            counter.reset()
+            response = app_module.lambda_handler(ev, context)
+            results[name] = {
+                "status": response["statusCode"],
+                "operations": list(counter.operations),
+                "calls": len(counter.operations),
+                "http_requests": counter.http_requests,
+            }
+            return json.loads(response["body"]) if response.get("body") else {}
+
+        me = common.basic(common.USER, common.PASSWORD)
+        app_auth = common.basic(common.CLIENT_ID, common.CLIENT_SECRET)
+        try:
+            created = run("put_create", common.put_event())
+            run("put_existing", common.put_event())
+            laptop = run("put_fingerprint", common.put_event("laptop"))
+            run("put_bad_credentials", common.put_event(password="wrong-password"))
+            run("put_2fa_challenge", common.put_event(login=common.TWO_FACTOR_USER))
+            run("put_2fa_wrong_otp", common.put_event(login=common.TWO_FACTOR_USER, otp=_wrong_code(totp_secret)))
+            run("put_2fa_success", common.put_event(login=common.TWO_FACTOR_USER, otp=pyotp.TOTP(totp_secret).now()))
+            run("get_list", common.event("GET", "/authorizations", auth=me))
+            run("get_one", common.event("GET", f"/authorizations/{created['id']}", auth=me))
+            run("patch", common.event("PATCH", f"/authorizations/{created['id']}", auth=me, body={"note": "renamed"}))
+            pat = run("post", common.event("POST", "/authorizations", auth=me, body={"note": "bench script"}))
+            run("delete", common.event("DELETE", f"/authorizations/{pat['id']}", auth=me))
+            token = {"access_token": created["token"]}
+            run("app_check", common.event("POST", f"/applications/{common.CLIENT_ID}/token", auth=app_auth, body=token))
+            reset = run(
+                "app_reset", common.event("PATCH", f"/applications/{common.CLIENT_ID}/token", auth=app_auth, body=token)
+            )
+            new_token = {"access_token": reset["token"]}
+            run(
+                "app_revoke",
+                common.event("DELETE", f"/applications/{common.CLIENT_ID}/token", auth=app_auth, body=new_token),
+            )
+            run("user_token", common.event("GET", "/user", auth=f"token {laptop['token']}"))
+            run("user_basic", common.event("GET", "/user", auth=me))
+            run("grants_list", common.event("GET", "/applications/grants", auth=me))
+            run(
+                "grant_revoke",
+                common.event(
+                    "DELETE",
+                    f"/applications/{common.CLIENT_ID}/grant",
+                    auth=app_auth,
+                    body={"access_token": laptop["token"]},
+                ),
+            )
+        finally:
+            app_module.set_service(None)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", metavar="FILE", nargs="?", const="-", help="write JSON (to FILE, or stdout)")
+    args = parser.parse_args(argv)
+    common.setup_env()
+    with common.stdout_to_devnull():
+        results = measure()
+    if args.json:
+        common.write_json(None if args.json == "-" else args.json, results)
+        return 0
+    for name, description in PATHS:
+        r = results[name]
+        print(f"{name:22} {r['status']:>4} {r['calls']:>2}  {' + '.join(r['operations']):40} {description}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
