@@ -5,7 +5,7 @@ and the layer's ``python`` directory on ``sys.path``, in a Lambda-like environme
 AWS_LAMBDA_FUNCTION_NAME, the template's variables: Powertools' tracer is on, as with
 ``Tracing: Active``). Interleaved, in a random order each round:
 
-``baseline``      ``import boto3`` (from the same layer directory)
+``baseline``      ``import boto3`` (the runtime's; here installed beside the layer's packages)
 ``app``           ``import app`` (the handler module), bytecode compiled beforehand (compileall)
 ``app_source``    ``import app`` from a copy without any bytecode, as ``sam build`` leaves function
                   and layer: Lambda's /opt and /var/task are read-only, so every cold start compiles
@@ -47,6 +47,13 @@ FUNCTION = "AuthorizeFunction"
 LAYER = "AuthorizeLayer"
 BUILD_ARCH = "arm64"
 REQUIREMENTS = common.LAYER_DIR / "requirements.txt"
+# The function imports only botocore; the baseline imports boto3, which the Lambda runtime provides. The
+# measurement layer gets the version the project pins for development, as the runtime's stand-in.
+RUNTIME_BOTO3 = next(
+    line.strip()
+    for line in (common.ROOT / "requirements-dev.txt").read_text().splitlines()
+    if line.startswith("boto3==")
+)
 WORK = common.STATE_DIR / "cold-start"
 
 _CHILD = r"""
@@ -143,7 +150,7 @@ def _dependencies(build_dir: Path, python: str, info: dict[str, Any]) -> Path:
         done = subprocess.run(
             [
                 *(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile"),
-                *("--target", str(layer), "-r", str(REQUIREMENTS)),
+                *("--target", str(layer), "-r", str(REQUIREMENTS), RUNTIME_BOTO3),
             ],
             capture_output=True,
             text=True,
@@ -152,7 +159,10 @@ def _dependencies(build_dir: Path, python: str, info: dict[str, Any]) -> Path:
         if done.returncode != 0:
             raise RuntimeError(f"pip install --target failed: {done.stderr.strip()[-500:]}")
         (layer.parent / ".complete").write_text(digest + "\n")
-    built, local = _dist_versions(built_layer), _dist_versions(layer)
+    # boto3 (and its s3transfer) stand in for the runtime's copy, which the baseline imports.
+    runtime_only = ("boto3-", "s3transfer-")
+    built = _dist_versions(built_layer)
+    local = {d for d in _dist_versions(layer) if not d.startswith(runtime_only)}
     info["layer"] = (
         f"an {platform.machine()} equivalent of the built arm64 layer: the same pinned requirements installed "
         "by pip install --target with python3.13, plus the built authorize package"

@@ -27,8 +27,9 @@ lint-infra: $(INFRA_SAM_STAMP) ## sam validate --lint and cfn-lint on template.y
 	SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$(INFRA_LINT_REGION) $(INFRA_SAM) validate --lint --template-file template.yaml
 	AWS_DEFAULT_REGION=$(INFRA_LINT_REGION) $(INFRA_TOOLS) cfn-lint template.yaml
 
-build: $(INFRA_SAM_STAMP) ## sam build (no containers) into .aws-sam/build
+build: $(INFRA_SAM_STAMP) ## sam build (no containers) into .aws-sam/build, then precompile bytecode
 	SAM_CLI_TELEMETRY=0 $(INFRA_SAM) build $(INFRA_BUILD_FLAGS)
+	$(INFRA_TOOLS) compile
 
 # Environments already described in samconfig.toml deploy non-interactively; any other ENV goes
 # through `sam deploy --guided`, which then saves its answers under that name.

@@ -5,6 +5,7 @@
 #   scripts/sam-tools.sh venv            create/refresh .venv-sam from requirements-sam.txt
 #   scripts/sam-tools.sh sam ARGS...     run `sam ARGS...` (telemetry off, python3.13 on PATH)
 #   scripts/sam-tools.sh cfn-lint ARGS   run cfn-lint
+#   scripts/sam-tools.sh compile         precompile .aws-sam/build to bytecode (see below)
 #   scripts/sam-tools.sh local-up        docker network + DynamoDB Local + table (idempotent)
 #   scripts/sam-tools.sh local-down      remove the DynamoDB Local container and the network
 #
@@ -116,6 +117,12 @@ case "$cmd" in
   cfn-lint)
     ensure_venv
     exec "$INFRA_SAM_VENV/bin/cfn-lint" "$@"
+    ;;
+  compile)
+    # Lambda's /opt and /var/task are read-only, so without shipped .pyc files every cold start compiles
+    # every module (docs/performance.md). unchecked-hash: the runtime trusts the .pyc and never stats sources.
+    ensure_python313
+    python3.13 -m compileall -q -j 0 --invalidation-mode unchecked-hash .aws-sam/build/AuthorizeFunction .aws-sam/build/AuthorizeLayer
     ;;
   local-up) local_up ;;
   local-down) local_down ;;

@@ -11,7 +11,7 @@ import os
 from typing import Any, TypedDict
 from urllib.parse import unquote
 
-import boto3
+import botocore.session
 from authorize import errors
 from authorize.app_tokens import (
     DOCS_CHECK,
@@ -41,7 +41,7 @@ from github_http import base_url, error_response, header, json_response, raw_bod
 logging.getLogger("aws_lambda_powertools.event_handler").setLevel(logging.INFO)
 
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "authorize"))
-tracer = Tracer()
+tracer = Tracer(patch_modules=["botocore"])  # only DynamoDB calls are worth a subsegment
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Authorize"))
 # Route documentation (summaries, responses, security) lives in authorize.api_docs and is attached only
 # when the OpenAPI document is generated (local/authorize_local/openapi.py): the Lambda never imports it.
@@ -55,7 +55,8 @@ def service() -> AuthorizeService:
     global _service
     if _service is None:
         settings = get_settings()
-        client = boto3.client(
+        # botocore directly: boto3 would add its own import time (and s3transfer's) to every cold start.
+        client = botocore.session.get_session().create_client(
             "dynamodb",
             config=client_config(
                 settings.dynamodb_max_attempts, settings.dynamodb_connect_timeout, settings.dynamodb_read_timeout

@@ -52,10 +52,11 @@ def _totp_key(key_b64: str | None, secret_arn: str | None) -> bytes:
     if not key_b64 and secret_arn:
         import hashlib
 
-        import boto3  # only deployments that keep the key in Secrets Manager pay for this call
+        import botocore.session  # only deployments that keep the key in Secrets Manager pay for this call
 
         # CloudFormation generates that secret as random text; hash it to the 32-byte key.
-        value = boto3.client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"]
+        client = botocore.session.get_session().create_client("secretsmanager")
+        value = client.get_secret_value(SecretId=secret_arn)["SecretString"]
         return hashlib.sha256(value.encode("utf-8")).digest()
     if not key_b64:
         raise RuntimeError("TOTP_ENCRYPTION_KEY or TOTP_KEY_SECRET_ARN must be set to use 2FA")

@@ -11,14 +11,14 @@ from __future__ import annotations
 import base64
 import os
 
-import pyotp
-
 from .config import get_settings
 
 _VERSION = "v1"
 
 
 def new_secret() -> str:
+    import pyotp  # only 2FA users pay the import
+
     return pyotp.random_base32()
 
 
@@ -53,4 +53,6 @@ def verify(secret: str, code: str | None) -> bool:
     code = code.strip()
     if not (code.isascii() and code.isdigit() and len(code) == 6):
         return False
+    import pyotp
+
     return bool(pyotp.TOTP(secret).verify(code, valid_window=1))
