@@ -47,7 +47,7 @@ lint-py: $(STAMP) ## ruff + mypy
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-lint: lint-py lint-infra openapi-check ## All static checks (Python, template, OpenAPI document current)
+lint: lint-py lint-infra openapi-check lint-security ## All static checks (Python, template, OpenAPI current, security scanners)
 
 clean: ## Remove build output and local state (not the venvs)
 	rm -rf .aws-sam .local .pytest_cache .mypy_cache .ruff_cache

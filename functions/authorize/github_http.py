@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -11,6 +12,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 JSON = "application/json; charset=utf-8"
+_HOST = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$"
+)
 # GitHub varied on these; caches between a client and us must not mix users' answers.
 _COMMON = {"Vary": "Accept, Authorization, Cookie, X-GitHub-OTP", "X-GitHub-Media-Type": "github.v3; format=json"}
 
@@ -48,7 +52,9 @@ def base_url(event: APIGatewayProxyEvent, configured: str | None) -> str:
     if configured:
         return configured
     ctx = event.request_context
-    host = header(event, "Host") or ctx.domain_name or "localhost"
+    host = header(event, "Host") or ""
+    if not _HOST.match(host):  # only a plausible host name goes into URLs we emit
+        host = ctx.domain_name if ctx.domain_name and _HOST.match(ctx.domain_name) else "localhost"
     proto = (header(event, "X-Forwarded-Proto") or "https").split(",")[0].strip().lower()
     if proto not in ("http", "https"):
         proto = "https"

@@ -631,6 +631,8 @@ class ApiGatewayHandler(BaseHTTPRequestHandler):
                 continue
             if "\r" in value or "\n" in value:
                 continue  # never let a value split the header block
+            if not value.isascii():  # header values are latin-1 on the wire: send anything else escaped
+                value = quote(value, safe="".join(chr(c) for c in range(0x20, 0x7F)))
             self.send_header(name, value)
         if request_id:
             self.send_header("x-amzn-RequestId", request_id)

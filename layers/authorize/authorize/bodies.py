@@ -11,7 +11,7 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, StrictStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, field_validator
 
 from . import errors, scopes
 
@@ -109,16 +109,9 @@ class GetOrCreateBody(AuthorizationFields):
 class CreateBody(AuthorizationFields):
     """POST /authorizations: ``note`` is required (GitHub calls it ``description`` in errors)."""
 
-    note: StrictStr
+    note: StrictStr = Field(min_length=1, max_length=MAX_NOTE)
     client_id: StrictStr | None = None
     client_secret: StrictStr | None = None
-
-    @field_validator("note")
-    @classmethod
-    def _note_present(cls, v: str) -> str:
-        if not v or len(v) > MAX_NOTE:
-            raise ValueError("note required")
-        return v
 
 
 class UpdateBody(AuthorizationFields):

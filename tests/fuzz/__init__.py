@@ -1,0 +1,1 @@
+"""Fuzzing the API over HTTP: random raw requests and schema-driven requests against the local server."""
