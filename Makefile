@@ -36,10 +36,10 @@ serve: $(STAMP) node ## Start the API on 127.0.0.1:$(PORT) with an embedded Dyna
 test: $(STAMP) node ## Run every test (unit, handler, HTTP-level on moto and DynamoDB Local)
 	$(PY) -m pytest -q
 
-test-unit: $(STAMP) ## Domain and handler tests only (no servers)
+test-unit: $(STAMP) ## Everything that needs no server (domain, handler, faults, secret hygiene)
 	$(PY) -m pytest -q -m "not integration"
 
-test-integration: $(STAMP) node ## HTTP-level suite against the embedded databases
+test-integration: $(STAMP) node ## HTTP-level suite, fuzzing and races on moto server and DynamoDB Local
 	$(PY) -m pytest -q -m integration
 
 lint-py: $(STAMP) ## ruff + mypy
