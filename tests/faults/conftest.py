@@ -25,7 +25,6 @@ serialised moto server) are shared with tests/security/test_lockout.py.
 from __future__ import annotations
 
 import contextlib
-import copy
 import dataclasses
 import json
 import os
@@ -57,7 +56,7 @@ from moto import mock_aws
 from moto.core.config import DefaultConfig
 from moto.core.models import botocore_stubber
 
-from tests.handler.conftest import CLIENT_ID, CLIENT_SECRET, PASSWORD, TABLE, Context, load_event
+from tests.handler.conftest import CLIENT_ID, CLIENT_SECRET, PASSWORD, TABLE, Context, make_event
 
 ROOT = Path(__file__).resolve().parents[2]
 ALWAYS = -1
@@ -259,17 +258,7 @@ class FaultWorld:
     table: str = TABLE
 
     def invoke(self, event: dict[str, Any] | str, **changes: Any) -> dict[str, Any]:
-        ev = copy.deepcopy(load_event(event) if isinstance(event, str) else event)
-        headers = dict(ev.get("headers") or {})
-        for name, value in changes.pop("headers", {}).items():
-            for existing in [k for k in headers if k.lower() == name.lower()]:
-                del headers[existing]
-            if value is not None:
-                headers[name] = value
-        ev["headers"] = headers
-        ev["multiValueHeaders"] = {k: [v] for k, v in headers.items()}
-        ev.update(changes)
-        return self.app_module.lambda_handler(ev, Context())
+        return self.app_module.lambda_handler(make_event(event, **changes), Context())
 
     def dump(self) -> list[dict[str, Any]]:
         """Every item, read with the injector out of the way (scans are never faulted)."""

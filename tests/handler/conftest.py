@@ -40,6 +40,21 @@ def load_event(name: str) -> dict[str, Any]:
     return json.loads((EVENTS / name).read_text())
 
 
+def make_event(event: dict[str, Any] | str, **changes: Any) -> dict[str, Any]:
+    """A copy of an events/ file (or dict) with headers replaced (``None`` removes) and fields changed."""
+    ev = copy.deepcopy(load_event(event) if isinstance(event, str) else event)
+    headers = dict(ev.get("headers") or {})
+    for name, value in changes.pop("headers", {}).items():
+        for existing in [k for k in headers if k.lower() == name.lower()]:
+            del headers[existing]
+        if value is not None:
+            headers[name] = value
+    ev["headers"] = headers
+    ev["multiValueHeaders"] = {k: [v] for k, v in headers.items()}
+    ev.update(changes)
+    return ev
+
+
 def header_of(response: dict[str, Any], name: str) -> str | None:
     for key, value in (response.get("headers") or {}).items():
         if key.lower() == name.lower():
@@ -58,17 +73,7 @@ class World:
     app_module: Any
 
     def invoke(self, event: dict[str, Any] | str, **changes: Any) -> dict[str, Any]:
-        ev = copy.deepcopy(load_event(event) if isinstance(event, str) else event)
-        headers = ev.setdefault("headers", {}) or {}
-        for name, value in changes.pop("headers", {}).items():
-            for existing in [k for k in headers if k.lower() == name.lower()]:
-                del headers[existing]
-            if value is not None:
-                headers[name] = value
-        ev["headers"] = headers
-        ev["multiValueHeaders"] = {k: [v] for k, v in headers.items()}
-        ev.update(changes)
-        return self.app_module.lambda_handler(ev, Context())
+        return self.app_module.lambda_handler(make_event(event, **changes), Context())
 
     def json(self, response: dict[str, Any]) -> Any:
         return json.loads(response["body"]) if response.get("body") else None
