@@ -195,25 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     common.setup_env("authorize-growth")
     from authorize_local import embedded_db
 
-    started = []
-    endpoints: dict[str, str] = {}
-    try:
-        moto = embedded_db.start("moto", 0)
-        started.append(moto)
-        endpoints["moto"] = moto.endpoint_url
-        if args.local_endpoint:
-            endpoints["local"] = args.local_endpoint
-        elif embedded_db.dynamodb_local_unavailable_reason() is None:
-            local = embedded_db.start("local", 0)
-            started.append(local)
-            endpoints["local"] = local.endpoint_url
+    with common.embedded_backends(args.local_endpoint) as endpoints:
         sizes = [int(s) for s in args.sizes.split(",")]
         result = measure(endpoints, sizes, {"moto": max(int(s) for s in args.moto_sizes.split(","))})
         if "local" not in endpoints:
             result["local_skipped"] = embedded_db.dynamodb_local_unavailable_reason()
-    finally:
-        for db in started:
-            db.stop()
     if args.json:
         common.write_json(None if args.json == "-" else args.json, result)
     else:

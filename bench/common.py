@@ -236,3 +236,26 @@ def write_json(path: str | None, data: Any) -> None:
         Path(path).write_text(text + "\n")
     else:
         print(text)
+
+
+@contextlib.contextmanager
+def embedded_backends(local_endpoint: str | None = None) -> Iterator[dict[str, str]]:
+    """Endpoints of moto's server and DynamoDB Local (``local_endpoint``, or one started here when java and
+    the jar are present), stopped again on exit."""
+    from authorize_local import embedded_db
+
+    started = []
+    try:
+        moto = embedded_db.start("moto", 0)
+        started.append(moto)
+        endpoints = {"moto": moto.endpoint_url}
+        if local_endpoint:
+            endpoints["local"] = local_endpoint
+        elif embedded_db.dynamodb_local_unavailable_reason() is None:
+            local = embedded_db.start("local", 0)
+            started.append(local)
+            endpoints["local"] = local.endpoint_url
+        yield endpoints
+    finally:
+        for db in started:
+            db.stop()

@@ -101,27 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", nargs="?", const="-")
     args = parser.parse_args(argv)
     common.setup_env("authorize-throughput")
-    from authorize_local import embedded_db
 
-    started = []
-    endpoints: dict[str, str] = {}
     levels = [int(x) for x in args.levels.split(",") if x]
     cache_off = [int(x) for x in args.cache_off_levels.split(",") if x]
-    try:
-        with common.stdout_to_devnull():  # the workers inherit it: their log lines and metrics
-            moto = embedded_db.start("moto", 0)
-            started.append(moto)
-            endpoints["moto"] = moto.endpoint_url
-            if args.local_endpoint:
-                endpoints["local"] = args.local_endpoint
-            elif embedded_db.dynamodb_local_unavailable_reason() is None:
-                local = embedded_db.start("local", 0)
-                started.append(local)
-                endpoints["local"] = local.endpoint_url
-            result = measure(endpoints, levels, cache_off)
-    finally:
-        for db in started:
-            db.stop()
+    # stdout to /dev/null: the workers inherit it, with their log lines and metrics.
+    with common.stdout_to_devnull(), common.embedded_backends(args.local_endpoint) as endpoints:
+        result = measure(endpoints, levels, cache_off)
     if args.json:
         common.write_json(None if args.json == "-" else args.json, result)
     else:
