@@ -9,7 +9,7 @@ import pyotp
 import pytest
 from authorize import admin, tokens
 from authorize.config import Settings
-from authorize.errors import ApiError
+from authorize.errors import ApiError, ServiceUnavailable
 from authorize.service import AuthorizeService
 
 from tests.fakes import InMemoryStore
@@ -229,3 +229,39 @@ def test_token_lifetime_sets_expiry_and_expired_tokens_give_way(world):
     with pytest.raises(ApiError) as exc:
         svc.get(authorization=auth, otp=None, raw_id=str(rec.id))
     assert exc.value.status == 404
+
+
+class AnswerLostStore(InMemoryStore):
+    """Commits the write, then fails as if the response never arrived (timeouts after the commit)."""
+
+    def get_or_create_authorization(self, new, now=None):
+        super().get_or_create_authorization(new, now)
+        raise ServiceUnavailable()
+
+    def create_authorization(self, new):
+        super().create_authorization(new)
+        raise ServiceUnavailable()
+
+
+def test_a_committed_write_whose_answer_was_lost_still_returns_the_token():
+    store = AnswerLostStore()
+    svc = AuthorizeService(store, Settings(totp_key_b64=base64.b64encode(b"k" * 32).decode()))
+    admin.create_user(store, "monalisa", PASSWORD)
+    admin.create_app(store, "app", "http://app.example", client_id=CLIENT_ID, client_secret=SECRET)
+    issued = put(svc, basic("monalisa", PASSWORD))
+    assert issued.created and tokens.hash_token(issued.token) == issued.authorization.hashed_token
+    assert len(store.by_key) == 1
+    made = svc.create(authorization=basic("monalisa", PASSWORD), otp=None, raw_body='{"note": "script"}')
+    assert made.created and made.token.startswith("ghp_")
+
+
+def test_an_unanswered_write_that_did_not_commit_is_503():
+    class DownStore(InMemoryStore):
+        def get_or_create_authorization(self, new, now=None):
+            raise ServiceUnavailable()
+
+    store = DownStore()
+    svc = AuthorizeService(store, Settings(totp_key_b64=base64.b64encode(b"k" * 32).decode()))
+    admin.create_user(store, "monalisa", PASSWORD)
+    admin.create_app(store, "app", "http://app.example", client_id=CLIENT_ID, client_secret=SECRET)
+    assert status_of(lambda: put(svc, basic("monalisa", PASSWORD)))[0] == 503

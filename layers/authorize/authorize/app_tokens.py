@@ -99,7 +99,13 @@ class AppTokenService:
                 return Issued(updated, True, token)
             except IdCollision:
                 continue
+            except errors.ServiceUnavailable:
+                if self.service.landed(updated):  # committed, answer lost: hand out the new token
+                    return Issued(updated, True, token)
+                raise
             except Conflict:
+                if self.service.landed(updated):  # an earlier attempt of ours committed
+                    return Issued(updated, True, token)
                 # Reset, revoked or changed meanwhile: only go on if the presented token still holds.
                 fresh = self.service.live(self.store.find_token(current.hashed_token))
                 if fresh is None:

@@ -82,6 +82,18 @@ class AuthorizeService:
         """None for a missing or expired authorization (TTL purges expired items only eventually)."""
         return None if record is None or record.expired(self.clock()) else record
 
+    def landed(self, record: AuthorizationRecord) -> bool:
+        """After a write that went unanswered: did ``record`` (with its new token) commit after all?
+
+        One read by token hash. A client that never got its plaintext token cannot ask for it again, so
+        this is worth checking before answering 503; if the database still fails, the answer stays 503.
+        """
+        try:
+            stored = self.store.find_token(record.hashed_token)
+        except errors.ServiceUnavailable:
+            return False
+        return stored is not None and stored.id == record.id
+
     def _window(self) -> tuple[int, int]:
         now = int(self.clock())
         window = self.settings.lockout_window_seconds
@@ -186,6 +198,10 @@ class AuthorizeService:
                 stored, created = self.store.get_or_create_authorization(record, now=int(self.clock()))
             except IdCollision:
                 continue
+            except errors.ServiceUnavailable:
+                if self.landed(record):  # it committed; only the answer was lost: the token is still ours
+                    return Issued(record, True, token)
+                raise
             return Issued(stored, created, token if created else "")
         raise errors.ServiceUnavailable()
 
@@ -209,6 +225,10 @@ class AuthorizeService:
                 self.store.create_authorization(record)
             except IdCollision:
                 continue
+            except errors.ServiceUnavailable:
+                if self.landed(record):
+                    return Issued(record, True, token)
+                raise
             except AlreadyExists:
                 field = "fingerprint" if app is not None else "description"
                 raise errors.validation_failed([errors.field_error(field, "already_exists")], docs) from None
@@ -260,7 +280,10 @@ class AuthorizeService:
                 field = "description" if current.is_personal else "fingerprint"
                 raise errors.validation_failed([errors.field_error(field, "already_exists")], docs) from None
             except Conflict:
-                current = self._owned(caller, self.store.get_authorization(current.id))
+                fresh = self.store.get_authorization(current.id)
+                if fresh == updated:  # our own write, committed by an attempt whose answer was lost
+                    return updated
+                current = self._owned(caller, fresh)
         raise errors.ServiceUnavailable()
 
     @staticmethod
