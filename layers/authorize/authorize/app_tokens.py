@@ -8,11 +8,10 @@ unknown tokens and other apps' tokens are all 404: nothing is disclosed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 
 from . import bodies, errors, tokens
 from .credentials import Basic, Bearer, parse_authorization
-from .models import AppRecord, AuthorizationRecord, iso
+from .models import AppRecord, AuthorizationRecord, expiry, iso
 from .service import CLIENT_ID_PATTERN, DUMMY_SECRET_HASH, AuthorizeService, Issued
 from .store import Conflict, IdCollision
 
@@ -83,7 +82,6 @@ class AppTokenService:
         for _ in range(_ATTEMPTS):
             token = tokens.new_token(tokens.APP_TOKEN_PREFIX)
             now = self.service.now()
-            lifetime = app.token_lifetime
             updated = current.model_copy(
                 update={
                     "hashed_token": tokens.hash_token(token),
@@ -91,7 +89,7 @@ class AppTokenService:
                     "updated_at": iso(now),
                     "revision": current.revision + 1,
                     # A new token gets a full lifetime of its own.
-                    "expires_at": iso(now + timedelta(seconds=lifetime)) if lifetime else None,
+                    "expires_at": expiry(now, app.token_lifetime),
                 }
             )
             try:

@@ -237,21 +237,17 @@ class DynamoDBStore(AuthorizationStore):
     # --- authorization items: the record under its key, plus two copies kept in step with it -----
 
     @staticmethod
-    def _copy(record: AuthorizationRecord, key: Item, kind: str) -> Item:
-        item = dict(key)
-        item.update(to_item(record.model_dump()))
-        item["kind"] = {"S": kind}
-        item["auth_sk"] = {"S": authorization_sk(record)}
+    def _puts(record: AuthorizationRecord) -> tuple[Item, Item, Item]:
+        """The record under its key, its id guard and its token item: the same attributes, serialised once."""
+        attributes = to_item(record.model_dump())
+        attributes["auth_sk"] = {"S": authorization_sk(record)}
         expires = record.expires_epoch()
-        if expires is not None and kind != "authid":  # the id guard outlives it: ids are never reused
-            item["ttl"] = {"N": str(expires)}
-        return item
-
-    def _puts(self, record: AuthorizationRecord) -> tuple[Item, Item, Item]:
+        ttl = {} if expires is None else {"ttl": {"N": str(expires)}}
         return (
-            self._copy(record, authorization_key(record), "authorization"),
-            self._copy(record, id_guard_key(record.id), "authid"),
-            self._copy(record, token_key(record.hashed_token), "token"),
+            {**authorization_key(record), **attributes, "kind": {"S": "authorization"}, **ttl},
+            # No ttl on the id guard: it outlives the authorization, so ids are never reused.
+            {**id_guard_key(record.id), **attributes, "kind": {"S": "authid"}},
+            {**token_key(record.hashed_token), **attributes, "kind": {"S": "token"}, **ttl},
         )
 
     @staticmethod

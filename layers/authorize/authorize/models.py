@@ -6,7 +6,7 @@ TOTP secrets encrypted (see ``totp.py``).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,6 +22,11 @@ def utc_now() -> datetime:
 def iso(ts: datetime) -> str:
     """GitHub's timestamp form: whole seconds, UTC, ``Z``."""
     return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def expiry(issued: datetime, lifetime: int | None) -> str | None:
+    """``expires_at`` of a token issued at ``issued`` by an app with this token lifetime (None: never)."""
+    return iso(issued + timedelta(seconds=lifetime)) if lifetime else None
 
 
 class _Record(BaseModel):

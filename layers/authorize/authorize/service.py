@@ -6,7 +6,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from . import bodies, errors, passwords, scopes, tokens, totp
@@ -19,6 +19,7 @@ from .models import (
     AuthorizationRecord,
     LoginContext,
     UserRecord,
+    expiry,
     iso,
 )
 from .pagination import Page
@@ -153,7 +154,6 @@ class AuthorizeService:
         token = tokens.new_token(tokens.APP_TOKEN_PREFIX if app else tokens.PERSONAL_TOKEN_PREFIX)
         moment = self.now()
         now = iso(moment)
-        lifetime = app.token_lifetime if app else None
         record = AuthorizationRecord(
             id=tokens.new_authorization_id(),
             user_id=user.id,
@@ -170,7 +170,7 @@ class AuthorizeService:
             token_last_eight=token[-8:],
             created_at=now,
             updated_at=now,
-            expires_at=iso(moment + timedelta(seconds=lifetime)) if lifetime else None,
+            expires_at=expiry(moment, app.token_lifetime if app else None),
         )
         return token, record
 
