@@ -29,7 +29,7 @@ PER_USER = 30
 
 
 def _records(count: int, start: int = 0) -> list[Any]:
-    from authorize.models import AuthorizationRecord
+    from authorize.domain.records import AuthorizationRecord
 
     base = AuthorizationRecord(
         id=1,
@@ -67,7 +67,7 @@ class Loader:
     """Grows one table to a number of items with BatchWriteItem (unprocessed items retried)."""
 
     def __init__(self, client: Any, table: str, threads: int) -> None:
-        from authorize.dynamodb_store import DynamoDBStore
+        from authorize.adapters.dynamodb.store import DynamoDBStore
 
         self.client = client
         self.table = table
@@ -87,11 +87,13 @@ class Loader:
         raise RuntimeError("BatchWriteItem kept returning unprocessed items")
 
     def grow_to(self, items: int) -> None:
+        from authorize.adapters.dynamodb.items import authorization_items
+
         records = (items - self.items) // 3
         if records <= 0:
             return
         started = time.perf_counter()
-        flat = [item for record in _records(records, self.items // 3) for item in self.store._puts(record)]
+        flat = [item for record in _records(records, self.items // 3) for item in authorization_items(record)]
         batches = [flat[i : i + 24] for i in range(0, len(flat), 24)]  # 8 authorizations a request
         with ThreadPoolExecutor(self.threads) as pool:
             list(pool.map(self._write, batches))
@@ -118,7 +120,7 @@ def measure(
     min_samples: int = 3,
     budget_seconds: float = 6.0,
 ) -> dict[str, Any]:
-    from authorize.dynamodb_store import DynamoDBStore
+    from authorize.adapters.dynamodb.store import DynamoDBStore
 
     backends = list(endpoints)
     clients = {b: common.dynamodb_client(endpoints[b]) for b in backends}

@@ -11,7 +11,7 @@ AWS_LAMBDA_FUNCTION_NAME, the template's variables: Powertools' tracer is on, as
                   and layer: Lambda's /opt and /var/task are read-only, so every cold start compiles
                   (every third round only: it is slow and needs no precise ratio)
 
-Each process also times its first client: ``app.service()`` (settings, boto3 client, store) against
+Each process also times its first client: ``app.use_cases()`` (settings, boto3 client, store) against
 ``boto3.client("dynamodb")`` for the baseline -- the rest of the init the first request pays.
 
 The built layer is for arm64. On another machine its compiled extensions (pydantic_core, argon2,
@@ -71,7 +71,7 @@ _CLIENTS = {
         "boto3.client('dynamodb', config=Config(retries={'mode': 'standard', 'max_attempts': 4}, "
         "connect_timeout=2.0, read_timeout=3.0, tcp_keepalive=True))"
     ),
-    "app": "app.service()",
+    "app": "app.use_cases()",
 }
 
 

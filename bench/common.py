@@ -146,8 +146,8 @@ def put_event(fingerprint: str | None = None, *, login: str = USER, password: st
 def dynamodb_client(endpoint_url: str | None = None) -> Any:
     """A client configured as the function configures its own (retries, timeouts, keep-alive)."""
     import boto3
-    from authorize.config import Settings
-    from authorize.dynamodb_store import client_config
+    from authorize.adapters.dynamodb.faults import client_config
+    from authorize.settings import Settings
 
     settings = Settings.from_env()
     config = client_config(settings.dynamodb_max_attempts, settings.dynamodb_connect_timeout, 30.0)
@@ -156,10 +156,12 @@ def dynamodb_client(endpoint_url: str | None = None) -> Any:
 
 def seed(store: Any) -> dict[str, Any]:
     """The demo user, a 2FA user and the demo app; returns the 2FA user's TOTP secret."""
-    from authorize import admin
+    from authorize.composition import sealer_for
+    from authorize.settings import Settings
+    from authorize.usecases import admin
 
     admin.create_user(store, USER, PASSWORD)
-    hubot = admin.create_user(store, TWO_FACTOR_USER, PASSWORD, with_totp=True)
+    hubot = admin.create_user(store, TWO_FACTOR_USER, PASSWORD, with_totp=True, sealer=sealer_for(Settings.from_env()))
     admin.create_app(
         store, "my github app", "http://my-github-app.com", client_id=CLIENT_ID, client_secret=CLIENT_SECRET
     )

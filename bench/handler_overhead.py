@@ -41,10 +41,12 @@ def measure(endpoint_url: str, backend: str, iterations: int = 120, warmup: int 
     """Run the interleaved measurement; the caller silences stdout (the function logs every request)."""
     import app as app_module
     from argon2 import PasswordHasher, Type
-    from authorize import passwords
-    from authorize.config import Settings
-    from authorize.dynamodb_store import DynamoDBStore, app_key, lock_key, user_key
-    from authorize.service import AuthorizeService
+    from authorize.adapters.dynamodb.items import authorization_items
+    from authorize.adapters.dynamodb.keys import app_key, lock_key, user_key
+    from authorize.adapters.dynamodb.store import DynamoDBStore
+    from authorize.composition import UseCases
+    from authorize.domain.lockout import Window
+    from authorize.settings import Settings
     from botocore.exceptions import ClientError
 
     client = common.dynamodb_client(endpoint_url)
@@ -52,14 +54,14 @@ def measure(endpoint_url: str, backend: str, iterations: int = 120, warmup: int 
     store = DynamoDBStore(client, table)
     common.seed(store)
     settings = dataclasses.replace(Settings.from_env(), table_name=table)
-    service = AuthorizeService(store, settings)
-    app_module.set_service(service)
+    service = UseCases.build(store, settings)
+    app_module.set_use_cases(service)
     context = common.Context()
     # The same parameters as passwords.py (asserted below against the stored hash).
     hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
     stored_hash = store.load_login_context(common.USER, None, 0).user.password_hash  # type: ignore[union-attr]
     assert stored_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$"), stored_hash
-    window_start, _ = service._window()
+    window_start = Window.containing(time.time(), settings.lockout_window_seconds).start
     batch_keys = [user_key(common.USER), lock_key(common.USER, window_start), app_key(common.CLIENT_ID)]
     batch_request = {table: {"Keys": batch_keys, "ConsistentRead": True}}
 
@@ -73,7 +75,7 @@ def measure(endpoint_url: str, backend: str, iterations: int = 120, warmup: int 
     existing = store.list_authorizations(1)[0]
 
     def transaction(record: Any) -> list[dict[str, Any]]:
-        primary, guard, token = store._puts(record)
+        primary, guard, token = authorization_items(record)
         free_key = {
             "ConditionExpression": "attribute_not_exists(pk) OR #ttl < :now",
             "ExpressionAttributeNames": {"#ttl": "ttl"},
@@ -123,7 +125,7 @@ def measure(endpoint_url: str, backend: str, iterations: int = 120, warmup: int 
                 raise
 
     def cache(on: bool) -> None:
-        os.environ["PASSWORD_CACHE_SECONDS"] = "300" if on else "0"
+        service.deps.passwords.cache_seconds = 300 if on else 0
 
     def run_variant(path: str, variant: str) -> float:
         created = path == "create"
@@ -140,9 +142,8 @@ def measure(endpoint_url: str, backend: str, iterations: int = 120, warmup: int 
     plan = [("existing", v) for v in VARIANTS] + [("create", v) for v in VARIANTS if v != "verify"]
     samples: dict[tuple[str, str], list[float]] = {key: [] for key in plan}
     rng = random.Random(20260105)
-    saved_cache = os.environ.get("PASSWORD_CACHE_SECONDS")
     cache(True)
-    passwords.clear_cache()
+    service.deps.passwords.clear_cache()
     invoke(common.put_event(), 200)  # warms the credentials cache
     try:
         for i in range(warmup + iterations):
@@ -153,18 +154,14 @@ def measure(endpoint_url: str, backend: str, iterations: int = 120, warmup: int 
                 if i >= warmup:
                     samples[(path, variant)].append(elapsed)
     finally:
-        if saved_cache is None:
-            os.environ.pop("PASSWORD_CACHE_SECONDS", None)
-        else:
-            os.environ["PASSWORD_CACHE_SECONDS"] = saved_cache
-        app_module.set_service(None)
+        app_module.set_use_cases(None)
 
     stats = {f"{path}.{variant}": common.summary_ms(values) for (path, variant), values in samples.items()}
     result: dict[str, Any] = {
         "backend": backend,
         "iterations": iterations,
         "argon2": {"memory_kib": 19456, "time_cost": 2, "parallelism": 1, **stats["existing.verify"]},
-        "password_cache_switch": "PASSWORD_CACHE_SECONDS (0 = off), passwords.clear_cache()",
+        "password_cache_switch": "PasswordVerifier.cache_seconds (0 = off; PASSWORD_CACHE_SECONDS), clear_cache()",
         "latency": stats,
         "ratios": {},
     }

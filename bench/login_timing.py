@@ -78,10 +78,10 @@ def _event(login: str) -> dict[str, Any]:
 def measure(requests: int, warmup: int = 5) -> dict[str, Any]:
     import app as app_module
     import boto3
-    from authorize import admin
-    from authorize.config import Settings
-    from authorize.dynamodb_store import DynamoDBStore
-    from authorize.service import AuthorizeService
+    from authorize.adapters.dynamodb.store import DynamoDBStore
+    from authorize.composition import UseCases
+    from authorize.settings import Settings
+    from authorize.usecases import admin
     from authorize_local.table_schema import ensure_table
     from moto import mock_aws
 
@@ -97,7 +97,7 @@ def measure(requests: int, warmup: int = 5) -> dict[str, Any]:
         admin.create_app(store, "bench app", "https://bench.example", client_id=CLIENT_ID)
         settings = Settings.from_env()
         settings = Settings(**{**settings.__dict__, "lockout_max_failures": 10**9})
-        app_module.set_service(AuthorizeService(store, settings))
+        app_module.set_use_cases(UseCases.build(store, settings))
         events = {login: _event(login) for login in times}
         context = _Context()
         try:
@@ -113,7 +113,7 @@ def measure(requests: int, warmup: int = 5) -> dict[str, Any]:
                         if i >= warmup:
                             times[login].append(elapsed)
         finally:
-            app_module.set_service(None)
+            app_module.set_use_cases(None)
     known = statistics.median(times[KNOWN])
     unknown = statistics.median(times[UNKNOWN])
     return {

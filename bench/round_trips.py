@@ -84,9 +84,9 @@ def measure() -> dict[str, dict[str, Any]]:
     import app as app_module
     import boto3
     import pyotp
-    from authorize.config import Settings
-    from authorize.dynamodb_store import DynamoDBStore
-    from authorize.service import AuthorizeService
+    from authorize.adapters.dynamodb.store import DynamoDBStore
+    from authorize.composition import UseCases
+    from authorize.settings import Settings
     from authorize_local.table_schema import ensure_table
     from moto import mock_aws
 
@@ -98,7 +98,7 @@ def measure() -> dict[str, dict[str, Any]]:
         store = DynamoDBStore(client, settings.table_name)
         totp_secret = common.seed(store)["totp_secret"]
         counter = CallCounter().attach(client)
-        app_module.set_service(AuthorizeService(store, settings))
+        app_module.set_use_cases(UseCases.build(store, settings))
         context = common.Context()
 
         def run(name: str, ev: dict[str, Any]) -> dict[str, Any]:
@@ -150,7 +150,7 @@ def measure() -> dict[str, dict[str, Any]]:
                 ),
             )
         finally:
-            app_module.set_service(None)
+            app_module.set_use_cases(None)
     return results
 
 

@@ -48,7 +48,7 @@ def _loadgen(url: str, concurrency: int) -> dict[str, Any]:
 
 def run_backend(endpoint: str, levels: list[int], *, password_cache: bool = True) -> list[dict[str, Any]]:
     import requests
-    from authorize.dynamodb_store import DynamoDBStore
+    from authorize.adapters.dynamodb.store import DynamoDBStore
     from authorize_local.http_server import LocalApiServer, ProcessPoolInvoker
 
     client = common.dynamodb_client(endpoint)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from authorize.models import AppRecord, AuthorizationRecord, LoginContext, UserRecord
-from authorize.store import AlreadyExists, AuthorizationStore, Conflict, IdCollision
+from authorize.adapters.dynamodb.keys import authorization_sk
+from authorize.domain.records import AppRecord, AuthorizationRecord, UserRecord
+from authorize.ports import AlreadyExists, AuthorizationStore, Conflict, IdCollision, LoginContext
 
-Key = tuple[int, str, str | None]
+Key = tuple[int, str]
 
 
 def key_of(record: AuthorizationRecord) -> Key:
-    if record.is_personal:
-        return (record.user_id, "PAT", record.note)
-    return (record.user_id, record.client_id, record.fingerprint)
+    """The uniqueness key, as the table spells it: the fake and the adapter cannot disagree on it."""
+    return (record.user_id, authorization_sk(record))
 
 
 class InMemoryStore(AuthorizationStore):

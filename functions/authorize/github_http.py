@@ -7,7 +7,7 @@ import re
 import uuid
 from typing import Any
 
-from authorize.errors import ApiError
+from authorize.github.errors import GitHubError
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
@@ -80,5 +80,5 @@ def json_response(
     return Response(status_code=status, content_type=JSON if body is not None else None, body=payload, headers=out)
 
 
-def error_response(error: ApiError, event: APIGatewayProxyEvent) -> Response:
-    return json_response(error.status, error.body(), event, error.headers)
+def error_response(error: GitHubError, event: APIGatewayProxyEvent) -> Response:
+    return json_response(error.status, error.body, event, error.headers)

@@ -93,9 +93,11 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
     ):
         raise CliError("--totp needs TOTP_ENCRYPTION_KEY or TOTP_KEY_SECRET_ARN (the function's key)")
 
-    from authorize import admin
-    from authorize.dynamodb_store import DynamoDBStore
-    from authorize.store import AlreadyExists
+    from authorize.adapters.dynamodb.store import DynamoDBStore
+    from authorize.composition import sealer_for
+    from authorize.ports import AlreadyExists
+    from authorize.settings import Settings
+    from authorize.usecases import admin
 
     # Read stdin before touching the network: a failure later must not leave the password unread.
     password = _read_password() if args.group == "user" else None
@@ -110,7 +112,9 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
     try:
         if args.group == "user":
             assert password is not None
-            return admin.create_user(store, args.login, password, with_totp=args.totp)
+            return admin.create_user(
+                store, args.login, password, with_totp=args.totp, sealer=sealer_for(Settings.from_env())
+            )
         return admin.create_app(store, args.name, args.url, token_lifetime=args.token_lifetime)
     except AlreadyExists:
         raise CliError("login already exists" if args.group == "user" else "client_id already exists") from None
@@ -118,8 +122,9 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
 
 def _describe(exc: BaseException, endpoint: str | None, table: str) -> str | None:
     """The message for an expected failure, or None for a bug (which keeps its traceback)."""
-    from authorize.admin import AdminError
-    from authorize.errors import ApiError
+    from authorize.adapters.secrets import TotpKeyError
+    from authorize.domain.exceptions import Unavailable
+    from authorize.usecases.admin import AdminError
     from botocore.exceptions import (
         BotoCoreError,
         ClientError,
@@ -145,9 +150,9 @@ def _describe(exc: BaseException, endpoint: str | None, table: str) -> str | Non
         return "no AWS region: set AWS_REGION"
     if isinstance(exc, BotoCoreError):
         return f"DynamoDB call failed: {exc}"
-    if isinstance(exc, ApiError):  # ServiceUnavailable from the store: the database did not answer
-        return f"DynamoDB at {where} is unavailable: {exc.message}"
-    if isinstance(exc, RuntimeError):  # e.g. no TOTP key configured (authorize.config)
+    if isinstance(exc, Unavailable):  # the store's: the database did not answer
+        return f"DynamoDB at {where} is unavailable: Service Unavailable. Please try again later."
+    if isinstance(exc, TotpKeyError):  # no TOTP key configured, or a malformed one
         return str(exc)
     return None
 

@@ -108,7 +108,7 @@ class InProcessInvoker:
     def __init__(self, service: Any = None, *, timeout: float = 10.0, function_dir: Path = FUNCTION_DIR) -> None:
         self.module = load_handler(function_dir)
         if service is not None:
-            self.module.set_service(service)
+            self.module.set_use_cases(service)
         self.timeout = timeout
         self._lock = threading.Lock()
         self.description = "in this process (one invocation at a time)"

@@ -26,8 +26,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from authorize import api_docs, bodies, pagination, scopes
-from authorize.app_tokens import MAX_TOKEN
+from authorize import api_docs
+from authorize.domain import inputs as bodies
+from authorize.domain import paging as pagination
+from authorize.domain import scopes
+from authorize.usecases.app_tokens import MAX_TOKEN
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FUNCTION_DIR = REPO_ROOT / "functions" / "authorize"

@@ -62,8 +62,12 @@ def _int_env(name: str, default: int) -> int:
 
 def seed_demo(store: Any) -> dict[str, Any]:
     """Create the demo users and app unless they exist; return what to show. Idempotent."""
-    from authorize import admin, totp
-    from authorize.store import AlreadyExists
+    from authorize.composition import sealer_for
+    from authorize.ports import AlreadyExists
+    from authorize.settings import Settings
+    from authorize.usecases import admin
+
+    sealer = sealer_for(Settings.from_env())
 
     created: list[str] = []
     try:
@@ -73,13 +77,15 @@ def seed_demo(store: Any) -> dict[str, Any]:
         pass
     totp_secret: str | None
     try:
-        totp_secret = admin.create_user(store, DEMO_2FA_USER, DEMO_PASSWORD, with_totp=True)["totp_secret"]
+        totp_secret = admin.create_user(store, DEMO_2FA_USER, DEMO_PASSWORD, with_totp=True, sealer=sealer)[
+            "totp_secret"
+        ]
         created.append(DEMO_2FA_USER)
     except AlreadyExists:
         # Seeded by an earlier run against the same table: open its sealed seed with the local key.
         user = store.load_login_context(DEMO_2FA_USER, None, 0).user
         try:
-            totp_secret = totp.unseal(user.totp_secret, user.id) if user and user.totp_secret else None
+            totp_secret = sealer.unseal(user.totp_secret, user.id) if user and user.totp_secret else None
         except Exception:  # sealed under another key, or not a 2FA user any more
             totp_secret = None
     try:
@@ -189,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
             db_line = f"{endpoint} (AWS_ENDPOINT_URL_DYNAMODB; not started here)"
 
         import boto3
-        from authorize.dynamodb_store import DynamoDBStore
+        from authorize.adapters.dynamodb.store import DynamoDBStore
 
         from .table_schema import ensure_table
 

@@ -1,6 +1,6 @@
 """Fault injection for DynamoDB, below botocore's retry logic.
 
-A real botocore client (the one ``app.service()`` builds, with ``client_config``'s standard-mode
+A real botocore client (the one ``app.use_cases()`` builds, with ``client_config``'s standard-mode
 retries) talks to moto's in-process backend. A ``before-send`` hook on that one client decides, per
 HTTP send, whether the request reaches moto, and what the client sees back:
 
@@ -44,9 +44,12 @@ from typing import Any
 import boto3
 import pytest
 from argon2 import PasswordHasher, Type
-from authorize import admin, dynamodb_store, passwords
-from authorize.config import Settings
-from authorize.service import AuthorizeService
+from authorize.adapters.dynamodb import faults as dynamodb_faults
+from authorize.adapters.dynamodb import store as dynamodb_store
+from authorize.composition import UseCases
+from authorize.domain import passwords
+from authorize.settings import Settings
+from authorize.usecases import admin
 from authorize_local.table_schema import ensure_table
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
@@ -57,6 +60,7 @@ from moto.core.config import DefaultConfig
 from moto.core.models import botocore_stubber
 
 from tests.handler.conftest import CLIENT_ID, CLIENT_SECRET, PASSWORD, TABLE, Context, make_event
+from tests.support import SEALER
 
 ROOT = Path(__file__).resolve().parents[2]
 ALWAYS = -1
@@ -279,14 +283,14 @@ def no_retry_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """No sleeping between retries, botocore's or the store's; the store's backoffs are recorded."""
     monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0.0)
     backoffs: list[int] = []
-    monkeypatch.setattr(dynamodb_store, "_backoff", backoffs.append)
+    monkeypatch.setattr(dynamodb_faults, "backoff", backoffs.append)
     return backoffs
 
 
 def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2id at its minimum cost, for tests about DynamoDB rather than password hashing (~60 ms a
     verification otherwise). Hashes carry their parameters, so verification works the same way."""
-    monkeypatch.setattr(passwords, "_HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
+    monkeypatch.setattr(passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID))
 
 
 @contextlib.contextmanager
@@ -298,27 +302,27 @@ def _seeded(service: Any, injector: Injector, backoffs: list[int], table: str) -
     ensure_table(client, table)
     try:
         admin.create_user(store, "monalisa", PASSWORD)
-        hubot = admin.create_user(store, "hubot", PASSWORD, with_totp=True)
+        hubot = admin.create_user(store, "hubot", PASSWORD, with_totp=True, sealer=SEALER)
         admin.create_app(
             store, "my github app", "http://my-github-app.com", client_id=CLIENT_ID, client_secret=CLIENT_SECRET
         )
-        app_module.set_service(service)
+        app_module.set_use_cases(service)
         injector.reset_counts()
         yield FaultWorld(client, store, injector, app_module, backoffs, hubot["totp_secret"], table)
     finally:
-        app_module.set_service(None)
+        app_module.set_use_cases(None)
         injector.clear()
         client.delete_table(TableName=table)
 
 
 @contextlib.contextmanager
 def production_world(backoffs: list[int]) -> Iterator[FaultWorld]:
-    """The handler wired as in Lambda (``app.service()``), its client under an ``Injector``, a fresh
+    """The handler wired as in Lambda (``app.use_cases()``), its client under an ``Injector``, a fresh
     table from template.yaml and the demo users and app. Needs an active ``mock_aws``."""
     import app as app_module
 
-    app_module.set_service(None)
-    service = app_module.service()  # builds the boto3 client with client_config(), as in Lambda
+    app_module.set_use_cases(None)
+    service = app_module.use_cases()  # builds the boto3 client with client_config(), as in Lambda
     assert isinstance(service.store, dynamodb_store.DynamoDBStore)
     injector = Injector(service.store._client)
     with _seeded(service, injector, backoffs, service.settings.table_name) as world:
@@ -341,12 +345,12 @@ def server_world(endpoint_url: str, backoffs: list[int]) -> Iterator[FaultWorld]
     """As ``production_world``, against a DynamoDB server over HTTP: forwarded sends really go out."""
     settings = Settings.from_env()
     settings = dataclasses.replace(settings, table_name=f"authorize-faults-{uuid.uuid4().hex[:12]}")
-    config = dynamodb_store.client_config(
+    config = dynamodb_faults.client_config(
         settings.dynamodb_max_attempts, settings.dynamodb_connect_timeout, settings.dynamodb_read_timeout
     )
     client = endpoint_client(endpoint_url, config)
     injector = Injector(client, send=lambda _event_name, request: client._endpoint.http_session.send(request))
-    service = AuthorizeService(dynamodb_store.DynamoDBStore(client, settings.table_name), settings)
+    service = UseCases.build(dynamodb_store.DynamoDBStore(client, settings.table_name), settings)
     with _seeded(service, injector, backoffs, settings.table_name) as world:
         yield world
 

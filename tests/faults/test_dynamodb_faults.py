@@ -24,8 +24,10 @@ from typing import Any
 
 import pyotp
 import pytest
-from authorize import dynamodb_store
-from authorize.grants import grant_id
+from authorize.adapters.dynamodb import faults as dynamodb_faults
+from authorize.adapters.dynamodb import items as dynamodb_items
+from authorize.adapters.dynamodb import store as dynamodb_store
+from authorize.domain.grants import grant_id
 
 from tests.faults.conftest import (
     ALWAYS,
@@ -40,7 +42,7 @@ from tests.handler.conftest import CLIENT_ID, CLIENT_SECRET, PASSWORD, header_of
 
 UNAVAILABLE = "Service Unavailable. Please try again later."
 JSON_TYPE = "application/json; charset=utf-8"
-STORE_ATTEMPTS = dynamodb_store._WRITE_ATTEMPTS
+STORE_ATTEMPTS = dynamodb_faults.STORE_ATTEMPTS
 RESET = "patch-app-token-reset.json"
 
 
@@ -84,7 +86,7 @@ def assert_unavailable(response: dict[str, Any]) -> None:
 
 def assert_consistent(items: list[dict[str, Any]]) -> None:
     """Every authorization is whole: record, id guard and token lookup agree; nothing is orphaned."""
-    fields = dynamodb_store.AUTH_FIELDS
+    fields = dynamodb_items.AUTH_FIELDS
 
     def record(item: dict[str, Any]) -> dict[str, Any]:
         return {k: item[k] for k in fields if k in item}
@@ -294,7 +296,7 @@ def test_dynamodb_max_attempts_is_the_number_of_sends(fault_world: FaultWorld):
     world = fault_world
     world.injector.fail("BatchGetItem", "ThrottlingException")
     assert_unavailable(world.invoke("put-create.json"))
-    assert world.injector.sends["BatchGetItem"] == world.app_module.service().settings.dynamodb_max_attempts
+    assert world.injector.sends["BatchGetItem"] == world.app_module.use_cases().settings.dynamodb_max_attempts
 
 
 # --- b. persistent faults: 503, and nothing written ------------------------------------------------------

@@ -11,12 +11,14 @@ from typing import Any
 
 import boto3
 import pytest
-from authorize import admin
-from authorize.config import Settings
-from authorize.dynamodb_store import DynamoDBStore
-from authorize.service import AuthorizeService
+from authorize.adapters.dynamodb.store import DynamoDBStore
+from authorize.composition import UseCases
+from authorize.settings import Settings
+from authorize.usecases import admin
 from authorize_local.table_schema import ensure_table
 from moto import mock_aws
+
+from tests.support import SEALER
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 TABLE = "authorize-test"
@@ -98,12 +100,12 @@ def world():
         ensure_table(client, TABLE)
         store = DynamoDBStore(client, TABLE)
         admin.create_user(store, "monalisa", PASSWORD)
-        hubot = admin.create_user(store, "hubot", PASSWORD, with_totp=True)
+        hubot = admin.create_user(store, "hubot", PASSWORD, with_totp=True, sealer=SEALER)
         admin.create_app(
             store, "my github app", "http://my-github-app.com", client_id=CLIENT_ID, client_secret=CLIENT_SECRET
         )
-        app_module.set_service(AuthorizeService(store, Settings.from_env()))
+        app_module.set_use_cases(UseCases.build(store, Settings.from_env()))
         try:
             yield World(client, store, hubot["totp_secret"], app_module)
         finally:
-            app_module.set_service(None)
+            app_module.set_use_cases(None)

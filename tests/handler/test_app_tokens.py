@@ -176,7 +176,7 @@ def test_reset_issues_a_new_token_for_the_same_authorization(world, monkeypatch)
     created = put(world)
     old = created["token"]
     later = datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC)
-    monkeypatch.setattr(world.app_module.service(), "clock", later.timestamp)
+    monkeypatch.setattr(world.app_module.use_cases().deps, "clock", later.timestamp)
     response = app_call(world, "reset", old)
     assert response["statusCode"] == 200
     body = world.json(response)

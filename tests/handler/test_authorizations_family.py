@@ -12,8 +12,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pyotp
-from authorize import admin, tokens
-from authorize.models import PERSONAL_APP_URL, PERSONAL_CLIENT_ID, AuthorizationRecord, iso, utc_now
+from authorize.adapters.dynamodb.items import authorization_items
+from authorize.domain import tokens
+from authorize.domain.records import PERSONAL_APP_URL, PERSONAL_CLIENT_ID, AuthorizationRecord, iso, utc_now
+from authorize.usecases import admin
 
 from tests.handler.conftest import CLIENT_ID, CLIENT_SECRET, PASSWORD, TABLE, header_of
 
@@ -174,7 +176,7 @@ def seed_personal(world, login: str, count: int) -> None:
             created_at=now,
             updated_at=now,
         )
-        requests += [{"PutRequest": {"Item": item}} for item in world.store._puts(record)]
+        requests += [{"PutRequest": {"Item": item}} for item in authorization_items(record)]
     for start in range(0, len(requests), 25):
         world.client.batch_write_item(RequestItems={TABLE: requests[start : start + 25]})
 
@@ -418,7 +420,7 @@ def test_patch_more_than_one_scope_key_is_422(world):
 def test_patch_sets_and_clears_note_note_url_fingerprint(world, monkeypatch):
     created = put(world)
     later = datetime(2031, 1, 2, 3, 4, 5, tzinfo=UTC)
-    monkeypatch.setattr(world.app_module.service(), "clock", later.timestamp)
+    monkeypatch.setattr(world.app_module.use_cases().deps, "clock", later.timestamp)
     body = patched(
         world, created["id"], {"note": "deploy", "note_url": "https://example.com/deploy", "fingerprint": "laptop"}
     )
@@ -542,7 +544,7 @@ def test_deleted_id_is_never_reused(world, monkeypatch):
     created = put(world)
     assert call(world, "DELETE", f"/authorizations/{created['id']}")["statusCode"] == 204
     drawn = iter([created["id"], created["id"] + 7])
-    monkeypatch.setattr("authorize.service.tokens.new_authorization_id", lambda: next(drawn))
+    monkeypatch.setattr("authorize.domain.authorizations.tokens.new_authorization_id", lambda: next(drawn))
     again = world.json(
         call(world, "PUT", f"/authorizations/clients/{CLIENT_ID}", body={"client_secret": CLIENT_SECRET})
     )

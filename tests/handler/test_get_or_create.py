@@ -9,10 +9,11 @@ import re
 
 import pyotp
 import pytest
-from authorize.config import Settings
-from authorize.service import AuthorizeService
+from authorize.composition import UseCases
+from authorize.settings import Settings
 
 from tests.handler.conftest import CLIENT_ID, PASSWORD, header_of, load_event
+from tests.support import SEALER
 
 JSON_TYPE = "application/json; charset=utf-8"
 BASE = "https://abc123.execute-api.us-east-1.amazonaws.com/dev"
@@ -164,8 +165,8 @@ def test_odd_bodies_never_500(world, body):
 
 
 def test_lockout_is_403_even_with_the_right_password(world):
-    world.app_module.set_service(
-        AuthorizeService(world.store, Settings(table_name="authorize-test", lockout_max_failures=3))
+    world.app_module.set_use_cases(
+        UseCases.build(world.store, Settings(table_name="authorize-test", lockout_max_failures=3), sealer=SEALER)
     )
     for _ in range(3):
         assert world.invoke("put-bad-credentials.json")["statusCode"] == 401

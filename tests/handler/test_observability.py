@@ -6,10 +6,11 @@ import io
 import json
 
 import pyotp
-from authorize.config import Settings
-from authorize.service import AuthorizeService
+from authorize.composition import UseCases
+from authorize.settings import Settings
 
 from tests.handler.conftest import TABLE
+from tests.support import SEALER
 
 
 def emitted(capsys) -> tuple[list[dict], dict[str, float]]:
@@ -31,7 +32,9 @@ def emitted(capsys) -> tuple[list[dict], dict[str, float]]:
 
 
 def test_metrics_for_each_outcome(world, capsys):
-    world.app_module.set_service(AuthorizeService(world.store, Settings(table_name=TABLE, lockout_max_failures=2)))
+    world.app_module.set_use_cases(
+        UseCases.build(world.store, Settings(table_name=TABLE, lockout_max_failures=2), sealer=SEALER)
+    )
     capsys.readouterr()
     world.invoke("put-create.json")
     world.invoke("put-existing.json")

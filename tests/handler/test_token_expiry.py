@@ -6,11 +6,12 @@ import base64
 import json
 import time
 
-from authorize import admin
-from authorize.config import Settings
-from authorize.service import AuthorizeService
+from authorize.composition import UseCases
+from authorize.settings import Settings
+from authorize.usecases import admin
 
 from tests.handler.conftest import PASSWORD, TABLE
+from tests.support import SEALER
 
 CLIENT = "s" * 20
 SECRET = "e" * 40
@@ -30,7 +31,7 @@ def basic(login: str, password: str) -> str:
 
 def test_expiring_tokens(world):
     clock = Clock()
-    world.app_module.set_service(AuthorizeService(world.store, Settings(table_name=TABLE), clock=clock))
+    world.app_module.set_use_cases(UseCases.build(world.store, Settings(table_name=TABLE), clock=clock, sealer=SEALER))
     admin.create_app(
         world.store, "short", "https://short.example", client_id=CLIENT, client_secret=SECRET, token_lifetime=600
     )

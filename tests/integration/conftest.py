@@ -11,9 +11,10 @@ from typing import Any
 
 import boto3
 import pytest
-from authorize.config import Settings
-from authorize.dynamodb_store import DynamoDBStore, client_config
-from authorize.service import AuthorizeService
+from authorize.adapters.dynamodb.faults import client_config
+from authorize.adapters.dynamodb.store import DynamoDBStore
+from authorize.composition import UseCases
+from authorize.settings import Settings
 from authorize_local import embedded_db
 from authorize_local.http_server import InProcessInvoker, LocalApiServer, ProcessPoolInvoker
 from authorize_local.serve import seed_demo
@@ -63,13 +64,13 @@ def api(database: Database) -> Iterator[Api]:
         endpoint_url=database.endpoint_url,
         config=client_config(settings.dynamodb_max_attempts, 2.0, 10.0),
     )
-    invoker = InProcessInvoker(AuthorizeService(DynamoDBStore(client, database.table), settings))
+    invoker = InProcessInvoker(UseCases.build(DynamoDBStore(client, database.table), settings))
     server = LocalApiServer(invoker, quiet=True).start_in_thread()
     try:
         yield Api(server.base_url, database)
     finally:
         server.stop()
-        invoker.module.set_service(None)
+        invoker.module.set_use_cases(None)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import pytest
 import requests
-from authorize.dynamo_codec import from_item
+from authorize.adapters.dynamodb.codec import from_item
 
 _T = TypeVar("_T")
 

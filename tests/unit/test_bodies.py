@@ -1,13 +1,17 @@
+import json
+
 import pytest
-from authorize import bodies
-from authorize.errors import ApiError
+from authorize.github import bodies
+
+from tests.edge import Answered as ApiError
+from tests.edge import answered
 
 DOCS = "https://example.test/docs"
 SECRET = "abcd" * 10
 
 
 def parse(payload, client_id="abcde12345fghij67890", fingerprint=None):
-    return bodies.get_or_create_body(payload, client_id, fingerprint, DOCS)
+    return answered(lambda: bodies.get_or_create_body(json.dumps(payload), client_id, fingerprint), DOCS)
 
 
 def errors_of(exc: ApiError):
@@ -17,14 +21,14 @@ def errors_of(exc: ApiError):
 @pytest.mark.parametrize("raw", ["{not json", "{'a': 1}", '{"a": }', b"\xff\xfe\x00", "[", "NaN-"])
 def test_invalid_json_is_400(raw):
     with pytest.raises(ApiError) as exc:
-        bodies.parse_json_object(raw)
+        answered(lambda: bodies.parse_json_object(raw))
     assert (exc.value.status, exc.value.message) == (400, "Problems parsing JSON")
 
 
 @pytest.mark.parametrize("raw", ["[]", "1", '"text"', "null", "true"])
 def test_non_object_is_400(raw):
     with pytest.raises(ApiError) as exc:
-        bodies.parse_json_object(raw)
+        answered(lambda: bodies.parse_json_object(raw))
     assert (exc.value.status, exc.value.message) == (400, "Body should be a JSON object")
 
 
@@ -35,7 +39,7 @@ def test_empty_body_is_empty_object(raw):
 
 def test_deeply_nested_json_is_a_400_not_a_crash():
     with pytest.raises(ApiError) as exc:
-        bodies.parse_json_object("[" * 100_000 + "]" * 100_000)
+        answered(lambda: bodies.parse_json_object("[" * 100_000 + "]" * 100_000))
     assert exc.value.status == 400
 
 

@@ -1,9 +1,10 @@
-from authorize import passwords
+from authorize.domain import passwords
+from authorize.domain.passwords import PasswordVerifier
 
 
 class CountingHasher:
     def __init__(self, calls):
-        self.real = passwords._HASHER
+        self.real = passwords.HASHER
         self.calls = calls
 
     def hash(self, password):
@@ -15,42 +16,47 @@ class CountingHasher:
 
 
 def test_hash_and_verify():
+    verifier = PasswordVerifier()
     stored = passwords.hash_password("s3cret pass")
     assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
-    assert passwords.verify_password(stored, "s3cret pass")
-    assert not passwords.verify_password(stored, "s3cret pasS")
-    assert not passwords.verify_password(None, "anything")  # unknown user: dummy hash, always false
-    assert not passwords.verify_password("not a hash", "anything")
+    assert verifier.verify(stored, "s3cret pass")
+    assert not verifier.verify(stored, "s3cret pasS")
+    assert not verifier.verify(None, "anything")  # unknown user: dummy hash, always false
+    assert not verifier.verify("not a hash", "anything")
 
 
-def test_cache_skips_argon2_for_repeat_successes_only(monkeypatch):
-    passwords.clear_cache()
-    stored = passwords.hash_password("pw")
+def test_cache_skips_argon2_for_repeat_successes_only():
     calls = []
-    monkeypatch.setattr(passwords, "_HASHER", CountingHasher(calls))
-    assert passwords.verify_password(stored, "pw") and passwords.verify_password(stored, "pw")
+    verifier = PasswordVerifier(300, CountingHasher(calls))
+    stored = passwords.hash_password("pw")
+    assert verifier.verify(stored, "pw") and verifier.verify(stored, "pw")
     assert len(calls) == 1
-    assert not passwords.verify_password(stored, "wrong") and not passwords.verify_password(stored, "wrong")
+    assert not verifier.verify(stored, "wrong") and not verifier.verify(stored, "wrong")
     assert len(calls) == 3  # failures are never cached
     # A new stored hash (password changed) misses the cache.
     other = passwords.hash_password("pw")
-    assert passwords.verify_password(other, "pw") and len(calls) == 4
+    assert verifier.verify(other, "pw") and len(calls) == 4
 
 
-def test_cache_can_be_turned_off(monkeypatch):
-    passwords.clear_cache()
-    monkeypatch.setenv("PASSWORD_CACHE_SECONDS", "0")
-    stored = passwords.hash_password("pw")
+def test_cache_can_be_turned_off():
     calls = []
-    monkeypatch.setattr(passwords, "_HASHER", CountingHasher(calls))
-    passwords.verify_password(stored, "pw")
-    passwords.verify_password(stored, "pw")
+    verifier = PasswordVerifier(0, CountingHasher(calls))
+    stored = passwords.hash_password("pw")
+    verifier.verify(stored, "pw")
+    verifier.verify(stored, "pw")
     assert len(calls) == 2
 
 
+def test_cache_lifetime_comes_from_the_settings():
+    from authorize.settings import Settings
+
+    assert Settings.from_env({"PASSWORD_CACHE_SECONDS": "0"}).password_cache_seconds == 0
+    assert Settings.from_env({}).password_cache_seconds == 300
+
+
 def test_cache_holds_no_password():
-    passwords.clear_cache()
+    verifier = PasswordVerifier()
     stored = passwords.hash_password("hunter2-very-secret")
-    passwords.verify_password(stored, "hunter2-very-secret")
-    blob = b"".join(passwords._verified)
+    verifier.verify(stored, "hunter2-very-secret")
+    blob = verifier.cached_entries()
     assert b"hunter2" not in blob and len(blob) == 32

@@ -1,4 +1,4 @@
-from authorize import scopes
+from authorize.domain import scopes
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -7,12 +7,17 @@ import json
 
 import pyotp
 import pytest
-from authorize import admin, tokens
-from authorize.config import Settings
-from authorize.errors import ApiError, ServiceUnavailable
-from authorize.service import AuthorizeService
+from authorize.composition import UseCases
+from authorize.domain import tokens
+from authorize.domain.exceptions import Unavailable as ServiceUnavailable
+from authorize.github.views import authorization_view
+from authorize.settings import Settings
+from authorize.usecases import admin
 
+from tests.edge import Answered as ApiError
+from tests.edge import Api
 from tests.fakes import InMemoryStore
+from tests.support import SEALER
 
 CLIENT_ID = "abcde12345fghij67890"
 SECRET = "abcd" * 10
@@ -35,7 +40,7 @@ class Clock:
 def world():
     store = InMemoryStore()
     clock = Clock()
-    svc = AuthorizeService(
+    svc = UseCases.build(
         store,
         Settings(
             lockout_max_failures=3, lockout_window_seconds=3600, totp_key_b64=base64.b64encode(b"k" * 32).decode()
@@ -43,16 +48,14 @@ def world():
         clock=clock,
     )
     admin.create_user(store, "monalisa", PASSWORD)
-    hubot = admin.create_user(store, "hubot", PASSWORD, with_totp=True)
+    hubot = admin.create_user(store, "hubot", PASSWORD, with_totp=True, sealer=SEALER)
     admin.create_app(store, "my github app", "http://my-github-app.com", client_id=CLIENT_ID, client_secret=SECRET)
-    return store, svc, clock, hubot["totp_secret"]
+    return store, Api(svc), clock, hubot["totp_secret"]
 
 
 def put(svc, auth, body=None, otp=None, client_id=CLIENT_ID, fingerprint=None):
     raw = json.dumps({"client_secret": SECRET} if body is None else body)
-    return svc.get_or_create(
-        authorization=auth, otp=otp, client_id=client_id, path_fingerprint=fingerprint, raw_body=raw
-    )
+    return svc.get_or_create(auth, otp, client_id, fingerprint, raw)
 
 
 def status_of(fn) -> tuple[int, str]:
@@ -92,7 +95,7 @@ def test_fingerprints_are_separate_keys(world):
 def test_view_has_every_seed_field_in_wire_order(world):
     _, svc, _, _ = world
     result = put(svc, basic("monalisa", PASSWORD))
-    view = result.authorization.view("https://api.example.com", result.token)
+    view = authorization_view(result.authorization, "https://api.example.com", result.token)
     assert list(view) == [
         "id", "url", "app", "token", "hashed_token", "token_last_eight",
         "note", "note_url", "created_at", "updated_at", "scopes", "fingerprint",
@@ -218,16 +221,16 @@ def test_token_lifetime_sets_expiry_and_expired_tokens_give_way(world):
     first = put(svc, auth, client_id="s" * 20)
     rec = first.authorization
     assert rec.expires_at is not None and rec.expires_epoch() == int(clock.now) + 3600
-    assert first.authorization.view("https://x")["expires_at"] == rec.expires_at
-    assert "expires_at" not in put(svc, auth).authorization.view("https://x")  # apps without a lifetime
+    assert authorization_view(first.authorization, "https://x")["expires_at"] == rec.expires_at
+    assert "expires_at" not in authorization_view(put(svc, auth).authorization, "https://x")  # apps without a lifetime
     assert not put(svc, auth, client_id="s" * 20).created  # still valid: the same authorization
     clock.now += 3600
     renewed = put(svc, auth, client_id="s" * 20)
     assert renewed.created and renewed.authorization.id != rec.id  # expired: the key is free again
-    records, _, _ = svc.list_authorizations(authorization=auth, otp=None, query={})
+    records = svc.list_authorizations(auth, None).items
     assert rec.id not in [r.id for r in records]
     with pytest.raises(ApiError) as exc:
-        svc.get(authorization=auth, otp=None, raw_id=str(rec.id))
+        svc.get(auth, None, str(rec.id))
     assert exc.value.status == 404
 
 
@@ -245,13 +248,13 @@ class AnswerLostStore(InMemoryStore):
 
 def test_a_committed_write_whose_answer_was_lost_still_returns_the_token():
     store = AnswerLostStore()
-    svc = AuthorizeService(store, Settings(totp_key_b64=base64.b64encode(b"k" * 32).decode()))
+    svc = Api(UseCases.build(store, Settings(totp_key_b64=base64.b64encode(b"k" * 32).decode())))
     admin.create_user(store, "monalisa", PASSWORD)
     admin.create_app(store, "app", "http://app.example", client_id=CLIENT_ID, client_secret=SECRET)
     issued = put(svc, basic("monalisa", PASSWORD))
     assert issued.created and tokens.hash_token(issued.token) == issued.authorization.hashed_token
     assert len(store.by_key) == 1
-    made = svc.create(authorization=basic("monalisa", PASSWORD), otp=None, raw_body='{"note": "script"}')
+    made = svc.create(basic("monalisa", PASSWORD), None, '{"note": "script"}')
     assert made.created and made.token.startswith("ghp_")
 
 
@@ -261,7 +264,7 @@ def test_an_unanswered_write_that_did_not_commit_is_503():
             raise ServiceUnavailable()
 
     store = DownStore()
-    svc = AuthorizeService(store, Settings(totp_key_b64=base64.b64encode(b"k" * 32).decode()))
+    svc = Api(UseCases.build(store, Settings(totp_key_b64=base64.b64encode(b"k" * 32).decode())))
     admin.create_user(store, "monalisa", PASSWORD)
     admin.create_app(store, "app", "http://app.example", client_id=CLIENT_ID, client_secret=SECRET)
     assert status_of(lambda: put(svc, basic("monalisa", PASSWORD)))[0] == 503

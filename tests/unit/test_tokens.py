@@ -1,7 +1,7 @@
 import re
 import zlib
 
-from authorize import tokens
+from authorize.domain import tokens
 from hypothesis import given
 from hypothesis import strategies as st
 

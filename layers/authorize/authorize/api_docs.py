@@ -1,8 +1,8 @@
 """OpenAPI documentation of the routes in ``functions/authorize/app.py``: response shapes and headers.
 
 Each route decorator takes one of the operation dicts at the end of this module (summary, operationId,
-tags, security and responses). The models mirror what ``AuthorizationRecord.view``, ``simple_user``,
-``grant_view`` and ``ApiError.body`` emit; they document responses and never build or validate one.
+tags, security and responses). The models mirror what ``authorization_view``, ``simple_user``,
+``grant_view`` and ``github.errors.to_github`` emit; they document responses and never build or validate one.
 
 Cheap to import (Lambda cold start): plain dicts, and models whose schemas are only built when the
 OpenAPI document is generated (``defer_build``). Request bodies, parameters and security schemes are
@@ -16,9 +16,30 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from . import errors
-from .app_tokens import DOCS_CHECK, DOCS_RESET, DOCS_REVOKE, DOCS_REVOKE_GRANT
-from .models import simple_user
+from .domain.exceptions import (
+    AuthenticationRequired,
+    BadCredentials,
+    InvalidApplication,
+    LockedOut,
+    NotFound,
+    OtpRequired,
+    PasswordRequired,
+    Unavailable,
+    ValidationFailed,
+)
+from .domain.exceptions import FieldError as Field_
+from .github import docs as urls
+from .github import errors
+from .github.bodies import BodyNotObject, ProblemsParsingJson
+from .github.docs import DOCS_CHECK, DOCS_RESET, DOCS_REVOKE, DOCS_REVOKE_GRANT
+from .github.errors import GitHubError as GitHubAnswer
+from .github.errors import OperationDocs, to_github
+from .github.views import simple_user
+
+
+def _answer(exc: Exception, docs: str = urls.DOCS_V3) -> GitHubAnswer:
+    return to_github(exc, OperationDocs(docs))
+
 
 # Names shared with local/authorize_local/openapi.py (security schemes, tags).
 USER_BASIC_SCHEME = "userBasic"
@@ -198,7 +219,7 @@ class FieldError(_Doc):
     message: str | SkipJsonSchema[None] = _omittable("Only with code `custom`.")
 
 
-_DOCS_V3 = errors.DOCS_V3  # the class below has a field named "errors"
+_DOCS_V3 = urls.DOCS_V3  # the class below has a field named "errors"
 
 
 class GitHubError(_Doc):
@@ -256,13 +277,11 @@ def _ok(description: str, model: Any, headers: dict[str, Any] | None = None) -> 
     return response
 
 
-def _examples(*named: tuple[str, errors.ApiError]) -> dict[str, Any]:
-    return {name: {"summary": error.message, "value": error.body()} for name, error in named}
+def _examples(*named: tuple[str, GitHubAnswer]) -> dict[str, Any]:
+    return {name: {"summary": error.body["message"], "value": error.body} for name, error in named}
 
 
-def _error(
-    description: str, *named: tuple[str, errors.ApiError], headers: dict[str, Any] | None = None
-) -> dict[str, Any]:
+def _error(description: str, *named: tuple[str, GitHubAnswer], headers: dict[str, Any] | None = None) -> dict[str, Any]:
     response: dict[str, Any] = {
         "description": description,
         "content": {JSON: {"model": GitHubError, "examples": _examples(*named)}},
@@ -276,41 +295,41 @@ NO_CONTENT = {"description": "Done: no body."}
 
 _BAD_JSON = _error(
     "The body is not JSON (`Problems parsing JSON`) or not a JSON object (`Body should be a JSON object`).",
-    ("problems_parsing_json", errors.problems_parsing_json()),
-    ("body_not_object", errors.body_not_object()),
+    ("problems_parsing_json", _answer(ProblemsParsingJson())),
+    ("body_not_object", _answer(BodyNotObject())),
 )
 _USER_401 = _error(
     "No credentials (`Requires authentication`), a wrong login or password (`Bad credentials`), or the "
     "two-factor challenge (`Must specify two-factor authentication OTP code.` with `X-GitHub-OTP`).",
-    ("otp_required", errors.otp_required()),
-    ("bad_credentials", errors.bad_credentials()),
-    ("requires_authentication", errors.requires_authentication()),
+    ("otp_required", _answer(OtpRequired())),
+    ("bad_credentials", _answer(BadCredentials())),
+    ("requires_authentication", _answer(AuthenticationRequired())),
     headers={"X-GitHub-OTP": GITHUB_OTP},
 )
 _USER_403 = _error(
     "Too many failed logins (even with the right password now), or a token used where only a login and "
     "password are accepted.",
-    ("locked_out", errors.locked_out()),
-    ("basic_auth_only", errors.basic_auth_only()),
+    ("locked_out", _answer(LockedOut())),
+    ("basic_auth_only", _answer(PasswordRequired())),
 )
 _APP_401 = _error(
     "No app credentials. Wrong ones are a 404, like an unknown token.",
-    ("requires_authentication", errors.requires_authentication()),
+    ("requires_authentication", _answer(AuthenticationRequired())),
 )
 _USER_404 = _error(
     "No such authorization or grant of this user (another user's looks the same as a missing one).",
-    ("not_found", errors.not_found(errors.DOCS_AUTHORIZATIONS)),
+    ("not_found", _answer(NotFound(), urls.DOCS_AUTHORIZATIONS)),
 )
 _503 = _error(
     "The database did not answer in time: retry after `Retry-After` seconds.",
-    ("service_unavailable", errors.ServiceUnavailable()),
+    ("service_unavailable", _answer(Unavailable())),
     headers={"Retry-After": RETRY_AFTER},
 )
-_500 = _error("An unexpected failure.", ("server_error", errors.ApiError(500, "Server Error")))
+_500 = _error("An unexpected failure.", ("server_error", errors.server_error()))
 
 
-def _field_errors(docs: str, *fields: tuple[str, str]) -> errors.ApiError:
-    return errors.validation_failed([errors.field_error(field, code) for field, code in fields], docs)
+def _field_errors(docs: str, *fields: tuple[str, str]) -> GitHubAnswer:
+    return _answer(ValidationFailed(*(Field_(field, code) for field, code in fields)), docs)
 
 
 _USER_ERRORS: dict[int, Any] = {401: _USER_401, 403: _USER_403, 503: _503, 500: _500}
@@ -319,7 +338,7 @@ _USER_ERRORS: dict[int, Any] = {401: _USER_401, 403: _USER_403, 503: _503, 500: 
 
 
 def _get_or_create(fingerprint: bool) -> dict[int, Any]:
-    docs = errors.DOCS_GET_OR_CREATE_FINGERPRINT if fingerprint else errors.DOCS_GET_OR_CREATE
+    docs = urls.DOCS_GET_OR_CREATE_FINGERPRINT if fingerprint else urls.DOCS_GET_OR_CREATE
     return {
         201: _ok("Created: a new authorization, with the plaintext `token`.", Authorization, {"Location": LOCATION}),
         200: _ok(
@@ -332,15 +351,15 @@ def _get_or_create(fingerprint: bool) -> dict[int, Any]:
         422: _error(
             "A bad body (`Validation Failed`) or an unknown app or wrong secret "
             "(`Invalid Application client_id or secret.`).",
-            ("invalid_application", errors.invalid_application(docs)),
+            ("invalid_application", _answer(InvalidApplication(), docs)),
             ("missing_client_secret", _field_errors(docs, ("client_secret", "missing_field"))),
             ("invalid_scopes", _field_errors(docs, ("scopes", "invalid"))),
         ),
     }
 
 
-_CREATE_DOCS = errors.DOCS_AUTHORIZATIONS + "#create-a-new-authorization"
-_UPDATE_DOCS = errors.DOCS_AUTHORIZATIONS + "#update-an-existing-authorization"
+_CREATE_DOCS = urls.DOCS_CREATE
+_UPDATE_DOCS = urls.DOCS_UPDATE
 
 GET_OR_CREATE_FOR_APP: dict[str, Any] = {
     "summary": "Get-or-create an authorization for a specific app",
@@ -391,7 +410,7 @@ CREATE_AUTHORIZATION: dict[str, Any] = {
             ("note_missing", _field_errors(_CREATE_DOCS, ("description", "missing_field"))),
             ("note_taken", _field_errors(_CREATE_DOCS, ("description", "already_exists"))),
             ("fingerprint_taken", _field_errors(_CREATE_DOCS, ("fingerprint", "already_exists"))),
-            ("invalid_application", errors.invalid_application(_CREATE_DOCS)),
+            ("invalid_application", _answer(InvalidApplication(), _CREATE_DOCS)),
         ),
     },
 }
@@ -420,8 +439,10 @@ UPDATE_AUTHORIZATION: dict[str, Any] = {
             "A bad body, more than one scope key, or a note or fingerprint already in use.",
             (
                 "one_scope_key",
-                errors.validation_failed(
-                    [errors.field_error("scopes", "custom", "You can only send one of these scope keys at a time.")],
+                _answer(
+                    ValidationFailed(
+                        Field_("scopes", "custom", "You can only send one of these scope keys at a time.")
+                    ),
                     _UPDATE_DOCS,
                 ),
             ),
@@ -470,7 +491,7 @@ def _app_operation(
         401: _APP_401,
         404: _error(
             "Wrong app credentials, or the token is unknown, revoked, expired or another app's.",
-            ("not_found", errors.not_found(docs)),
+            ("not_found", _answer(NotFound(), docs)),
         ),
         503: _503,
         500: _500,
@@ -572,9 +593,9 @@ GET_AUTHENTICATED_USER: dict[str, Any] = {
         401: _error(
             "No credentials, an unknown, revoked or expired token or a wrong password (`Bad credentials`), or "
             "the two-factor challenge for Basic credentials.",
-            ("bad_credentials", errors.bad_credentials()),
-            ("requires_authentication", errors.requires_authentication()),
-            ("otp_required", errors.otp_required()),
+            ("bad_credentials", _answer(BadCredentials())),
+            ("requires_authentication", _answer(AuthenticationRequired())),
+            ("otp_required", _answer(OtpRequired())),
             headers={"X-GitHub-OTP": GITHUB_OTP},
         ),
         403: _USER_403,

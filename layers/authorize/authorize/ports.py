@@ -1,9 +1,10 @@
-"""The data-access port. The domain (service.py) talks only to this; DynamoDB is one implementation,
-an in-memory fake for unit tests is another.
+"""The data-access port. The use cases talk only to this; DynamoDB is one implementation
+(``authorize.adapters.dynamodb``), an in-memory fake for unit tests is another (``tests/fakes.py``).
 
 Every authorization has one uniqueness key: (user, client_id, fingerprint) for app tokens, and
 (user, note) for personal tokens. Writes are atomic: an authorization, its id guard and its token
-lookup change together or not at all.
+lookup change together or not at all. Every method may raise ``authorize.domain.exceptions.Unavailable``
+when the database does not answer.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
-from .models import AppRecord, AuthorizationRecord, LoginContext, UserRecord
+from pydantic import BaseModel, ConfigDict
+
+from .domain.records import AppRecord, AuthorizationRecord, UserRecord
 
 
 class AlreadyExists(Exception):
@@ -24,6 +27,20 @@ class IdCollision(Exception):
 
 class Conflict(Exception):
     """The record changed since it was read (optimistic lock); read again and retry."""
+
+
+class LoginContext(BaseModel):
+    """What the one batched read of a user-Basic request returns."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user: UserRecord | None
+    app: AppRecord | None
+    failed_logins: int = 0
+    # Read in the same batch when the request names them: GET/PATCH/DELETE /authorizations/{id}, and
+    # a Basic password that has the shape of a token (GitHub refuses tokens on these endpoints).
+    authorization: AuthorizationRecord | None = None
+    password_token: AuthorizationRecord | None = None
 
 
 class AuthorizationStore(ABC):

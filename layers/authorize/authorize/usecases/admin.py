@@ -1,5 +1,5 @@
 """Administrative operations: creating users and OAuth apps. Used by the admin CLI and the local
-server's demo seed; the API itself has no endpoint for these (GitHub had none either)."""
+server's demo seed."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import passwords, tokens, totp
-from .models import AppRecord, UserRecord, iso, utc_now
-from .store import AuthorizationStore
+from ..domain import passwords, tokens, totp
+from ..domain.records import AppRecord, UserRecord, iso, utc_now
+from ..domain.totp import TotpSealer
+from ..ports import AuthorizationStore
 
 # GitHub's login rule: alphanumerics and single hyphens, not at either end, at most 39 characters.
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
@@ -19,18 +20,28 @@ class AdminError(ValueError):
     """Bad input for an admin operation; the message is safe to print."""
 
 
-def create_user(store: AuthorizationStore, login: str, password: str, *, with_totp: bool = False) -> dict[str, Any]:
+def create_user(
+    store: AuthorizationStore,
+    login: str,
+    password: str,
+    *,
+    with_totp: bool = False,
+    sealer: TotpSealer | None = None,
+) -> dict[str, Any]:
+    """A new user; with ``with_totp`` a fresh TOTP secret (returned once), sealed by ``sealer``."""
     if not LOGIN_PATTERN.match(login):
         raise AdminError("login must be 1-39 letters, digits or single inner hyphens")
     if not password or len(password) > 1024:
         raise AdminError("password must be 1-1024 characters")
+    if with_totp and sealer is None:
+        raise AdminError("two-factor users need the TOTP key (TOTP_ENCRYPTION_KEY or TOTP_KEY_SECRET_ARN)")
     user_id = store.allocate_user_id()
     secret = totp.new_secret() if with_totp else None
     record = UserRecord(
         id=user_id,
         login=login,
         password_hash=passwords.hash_password(password),
-        totp_secret=totp.seal(secret, user_id) if secret else None,
+        totp_secret=sealer.seal(secret, user_id) if secret and sealer else None,
         created_at=iso(utc_now()),
     )
     store.put_user(record)  # AlreadyExists propagates: the CLI says "login already exists"

@@ -1,15 +1,11 @@
-"""GitHub pagination: ``page``/``per_page`` and the ``Link`` header (behaviour.md §10)."""
+"""GitHub pagination on the wire: ``page``/``per_page`` query parameters and the ``Link`` header."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
-T = TypeVar("T")
-DEFAULT_PER_PAGE = 30
-MAX_PER_PAGE = 100
+from ..domain.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE, Page
 
 
 def _positive_int(value: str | None) -> int | None:
@@ -20,22 +16,9 @@ def _positive_int(value: str | None) -> int | None:
     return number if number >= 1 else None
 
 
-@dataclass(frozen=True)
-class Page:
-    number: int
-    per_page: int
-
-    @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> Page:
-        per_page = _positive_int(query.get("per_page")) or DEFAULT_PER_PAGE
-        return cls(number=_positive_int(query.get("page")) or 1, per_page=min(per_page, MAX_PER_PAGE))
-
-    def slice(self, items: Sequence[T]) -> list[T]:
-        start = (self.number - 1) * self.per_page
-        return list(items[start : start + self.per_page])
-
-    def last(self, total: int) -> int:
-        return max(1, -(-total // self.per_page))
+def page_from_query(query: Mapping[str, str]) -> Page:
+    per_page = _positive_int(query.get("per_page")) or DEFAULT_PER_PAGE
+    return Page(number=_positive_int(query.get("page")) or 1, per_page=min(per_page, MAX_PER_PAGE))
 
 
 def link_header(url: str, query: Mapping[str, str], page: Page, total: int) -> str | None:

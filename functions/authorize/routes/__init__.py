@@ -1,0 +1,1 @@
+"""The API's routes, grouped as GitHub's documentation groups them: one Powertools ``Router`` each."""

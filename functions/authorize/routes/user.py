@@ -1,0 +1,21 @@
+"""``GET /user``: how clients confirm that a token works (and who a password belongs to)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from authorize.github.views import simple_user
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from .edge import Edge
+
+router = Router()
+edge = Edge(router)
+
+
+@router.get("/user")
+def get_user() -> Response[dict[str, Any]]:
+    me = edge.use_cases.users.me(edge.credentials(), edge.header("X-GitHub-OTP"))
+    headers = None if me.scopes is None else {"X-OAuth-Scopes": ", ".join(me.scopes), "X-Accepted-OAuth-Scopes": ""}
+    return edge.json(200, simple_user(me.user_id, me.login, edge.base()), headers)

@@ -1,0 +1,88 @@
+"""Putting the application together: settings -> store, key source, verifier -> use cases.
+
+The Lambda handler, the local server, the admin CLI and the tests all compose through here, so each
+gets the same wiring; only the store (and, in tests, the clock) differs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .adapters.secrets import totp_key_source
+from .domain.passwords import PasswordVerifier
+from .domain.totp import TotpSealer
+from .ports import AuthorizationStore
+from .settings import Settings
+from .usecases.app_tokens import AppTokens
+from .usecases.authorizations import Authorizations
+from .usecases.deps import Deps
+from .usecases.grants import Grants
+from .usecases.login import Login
+from .usecases.users import Users
+
+
+def sealer_for(settings: Settings) -> TotpSealer:
+    return TotpSealer(totp_key_source(settings))
+
+
+@dataclass(frozen=True)
+class UseCases:
+    deps: Deps
+    login: Login
+    authorizations: Authorizations
+    grants: Grants
+    app_tokens: AppTokens
+    users: Users
+
+    @property
+    def settings(self) -> Settings:
+        return self.deps.settings
+
+    @property
+    def store(self) -> AuthorizationStore:
+        return self.deps.store
+
+    @classmethod
+    def build(
+        cls,
+        store: AuthorizationStore,
+        settings: Settings,
+        *,
+        clock: Callable[[], float] = time.time,
+        sealer: TotpSealer | None = None,
+    ) -> UseCases:
+        deps = Deps(
+            store=store,
+            settings=settings,
+            passwords=PasswordVerifier(settings.password_cache_seconds),
+            sealer=sealer or sealer_for(settings),
+            clock=clock,
+        )
+        login = Login(deps)
+        authorizations = Authorizations(deps)
+        app_tokens = AppTokens(authorizations)
+        return cls(deps, login, authorizations, Grants(authorizations), app_tokens, Users(login, app_tokens))
+
+
+def dynamodb_client(settings: Settings) -> Any:
+    """A DynamoDB client with the settings' retries and timeouts: botocore directly, since boto3 would
+    add its own import time (and s3transfer's) to every cold start."""
+    import botocore.session
+
+    from .adapters.dynamodb.faults import client_config
+
+    return botocore.session.get_session().create_client(
+        "dynamodb",
+        config=client_config(
+            settings.dynamodb_max_attempts, settings.dynamodb_connect_timeout, settings.dynamodb_read_timeout
+        ),
+    )
+
+
+def dynamodb_use_cases(settings: Settings, client: Any | None = None) -> UseCases:
+    from .adapters.dynamodb.store import DynamoDBStore
+
+    return UseCases.build(DynamoDBStore(client or dynamodb_client(settings), settings.table_name), settings)

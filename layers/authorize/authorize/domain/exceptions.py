@@ -1,0 +1,59 @@
+"""What the rules can refuse. No status codes and no documentation URLs: ``authorize.github.errors``
+maps each of these to GitHub's answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DomainError(Exception):
+    """A request the rules refuse. The message is for logs only: it never quotes request data."""
+
+
+class AuthenticationRequired(DomainError):
+    """No credentials were presented."""
+
+
+class BadCredentials(DomainError):
+    """Unknown login, wrong password, broken Basic credentials, or an unknown token."""
+
+
+class OtpRequired(DomainError):
+    """The password is right, the user has two-factor authentication, and no valid code came with it."""
+
+
+class LockedOut(DomainError):
+    """Too many failed logins for this login in the current window."""
+
+
+class PasswordRequired(DomainError):
+    """A token where only a user's password is accepted (the Basic-only endpoints)."""
+
+
+class NotFound(DomainError):
+    """Nothing the caller may see has this name (someone else's is indistinguishable from none)."""
+
+
+class InvalidApplication(DomainError):
+    """An unknown client id or a wrong client secret."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One field of a request the rules refuse: ``code`` is GitHub's (missing_field, invalid, ...)."""
+
+    field: str
+    code: str
+    message: str | None = None
+
+
+class ValidationFailed(DomainError):
+    """Fields of the request that are missing, ill-typed or break a rule."""
+
+    def __init__(self, *fields: FieldError) -> None:
+        super().__init__("validation failed: " + ", ".join(f"{f.field} {f.code}" for f in fields))
+        self.fields = fields
+
+
+class Unavailable(DomainError):
+    """The database did not answer in time (throttled, timed out, failing): try again later."""

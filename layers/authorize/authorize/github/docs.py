@@ -1,0 +1,15 @@
+"""GitHub's documentation URLs, as its error bodies carry them (``documentation_url``)."""
+
+DOCS_V3 = "https://developer.github.com/v3"
+DOCS_AUTHORIZATIONS = "https://developer.github.com/v3/oauth_authorizations/"
+DOCS_2FA = "https://developer.github.com/v3/auth#working-with-two-factor-authentication"
+DOCS_GET_OR_CREATE = DOCS_AUTHORIZATIONS + "#get-or-create-an-authorization-for-a-specific-app"
+DOCS_GET_OR_CREATE_FINGERPRINT = (
+    DOCS_AUTHORIZATIONS + "#get-or-create-an-authorization-for-a-specific-app-and-fingerprint"
+)
+DOCS_CREATE = DOCS_AUTHORIZATIONS + "#create-a-new-authorization"
+DOCS_UPDATE = DOCS_AUTHORIZATIONS + "#update-an-existing-authorization"
+DOCS_CHECK = DOCS_AUTHORIZATIONS + "#check-an-authorization"
+DOCS_RESET = DOCS_AUTHORIZATIONS + "#reset-an-authorization"
+DOCS_REVOKE = DOCS_AUTHORIZATIONS + "#revoke-an-authorization-for-an-application"
+DOCS_REVOKE_GRANT = DOCS_AUTHORIZATIONS + "#revoke-a-grant-for-an-application"

@@ -1,0 +1,82 @@
+"""What the API shows: GitHub's JSON objects, in the key order seen on GitHub's wire (behaviour.md §2)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from ..domain import scopes
+from ..domain.grants import Grant
+from ..domain.records import AuthorizationRecord
+
+
+def authorization_url(base_url: str, authorization_id: int) -> str:
+    return f"{base_url}/authorizations/{authorization_id}"
+
+
+def authorization_view(record: AuthorizationRecord, base_url: str, token: str = "") -> dict[str, Any]:
+    """The Authorization object; ``token`` is plaintext only right after issuing (else ``""``)."""
+    return {
+        "id": record.id,
+        "url": authorization_url(base_url, record.id),
+        "app": {"name": record.app_name, "url": record.app_url, "client_id": record.client_id},
+        "token": token,
+        "hashed_token": record.hashed_token,
+        "token_last_eight": record.token_last_eight,
+        "note": record.note,
+        "note_url": record.note_url,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "scopes": list(record.scopes),
+        "fingerprint": record.fingerprint,
+        **({"expires_at": record.expires_at} if record.expires_at else {}),
+    }
+
+
+def node_id(kind: str, number: int) -> str:
+    return base64.b64encode(f"04:{kind}{number}".encode()).decode().rstrip("=")
+
+
+def simple_user(user_id: int, login: str, base_url: str) -> dict[str, Any]:
+    """GitHub's simple-user shape (behaviour.md §2, ``user``)."""
+    url = f"{base_url}/users/{login}"
+    return {
+        "login": login,
+        "id": user_id,
+        "node_id": node_id("User", user_id),
+        "avatar_url": f"{base_url}/avatars/{login}",
+        "gravatar_id": "",
+        "url": url,
+        "html_url": f"{base_url}/{login}",
+        "followers_url": f"{url}/followers",
+        "following_url": f"{url}/following{{/other_user}}",
+        "gists_url": f"{url}/gists{{/gist_id}}",
+        "starred_url": f"{url}/starred{{/owner}}{{/repo}}",
+        "subscriptions_url": f"{url}/subscriptions",
+        "organizations_url": f"{url}/orgs",
+        "repos_url": f"{url}/repos",
+        "events_url": f"{url}/events{{/privacy}}",
+        "received_events_url": f"{url}/received_events",
+        "type": "User",
+        "site_admin": False,
+    }
+
+
+def authorization_with_user_view(record: AuthorizationRecord, base_url: str, token: str) -> dict[str, Any]:
+    """What the app-authenticated token endpoints answer: the authorization and its user."""
+    return {
+        **authorization_view(record, base_url, token),
+        "user": simple_user(record.user_id, record.user_login, base_url),
+    }
+
+
+def grant_view(grant: Grant, base_url: str) -> dict[str, Any]:
+    first = grant.first
+    return {
+        "id": grant.id,
+        "url": f"{base_url}/applications/grants/{grant.id}",
+        "app": {"name": first.app_name, "url": first.app_url, "client_id": first.client_id},
+        "created_at": min(r.created_at for r in grant.authorizations),
+        "updated_at": max(r.updated_at for r in grant.authorizations),
+        "scopes": scopes.normalize(s for r in grant.ordered() for s in r.scopes),
+    }

@@ -1,0 +1,58 @@
+"""Settings, read from the environment once by whoever composes the application (the Lambda handler,
+the local server, the admin CLI) and passed on: nothing in this package reads them behind a caller's back."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+DEFAULT_TABLE_NAME = "authorize"
+
+
+def int_env(env: Mapping[str, str], name: str, default: int, minimum: int | None = None) -> int:
+    """An integer setting: ``default`` when unset or not an integer, raised to ``minimum`` if below it."""
+    try:
+        value = int(env.get(name, default))
+    except ValueError:
+        value = default
+    return value if minimum is None else max(minimum, value)
+
+
+def float_env(env: Mapping[str, str], name: str, default: float) -> float:
+    try:
+        return float(env.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_name: str = DEFAULT_TABLE_NAME
+    lockout_max_failures: int = 10
+    lockout_window_seconds: int = 3600
+    # When set, every emitted URL starts with it (custom domains); otherwise it is derived per request.
+    public_base_url: str | None = None
+    totp_key_b64: str | None = field(default=None, repr=False)
+    totp_key_secret_arn: str | None = None
+    # How long a warm container trusts a verified (stored hash, password) pair; 0 turns the cache off.
+    password_cache_seconds: float = 300.0
+    # Worst case per call: 3 sends x (1 s connect + 1.5 s read) + backoff, inside the 10 s Lambda timeout,
+    # so a dead database still gets our 503 rather than API Gateway's 502.
+    dynamodb_max_attempts: int = 3
+    dynamodb_connect_timeout: float = 1.0
+    dynamodb_read_timeout: float = 1.5
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        return cls(
+            table_name=env.get("TABLE_NAME") or DEFAULT_TABLE_NAME,
+            lockout_max_failures=int_env(env, "LOCKOUT_MAX_FAILURES", 10, minimum=1),
+            lockout_window_seconds=int_env(env, "LOCKOUT_WINDOW_SECONDS", 3600, minimum=1),
+            public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+            totp_key_b64=env.get("TOTP_ENCRYPTION_KEY") or None,
+            totp_key_secret_arn=env.get("TOTP_KEY_SECRET_ARN") or None,
+            password_cache_seconds=float_env(env, "PASSWORD_CACHE_SECONDS", 300.0),
+            dynamodb_max_attempts=int_env(env, "DYNAMODB_MAX_ATTEMPTS", 3, minimum=1),
+        )
