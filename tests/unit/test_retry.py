@@ -1,0 +1,162 @@
+"""The one write-retry protocol (authorize.usecases.retry): each refusal and what it leads to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from authorize.domain.exceptions import Unavailable
+from authorize.ports import Conflict, IdCollision
+from authorize.usecases.retry import STORED, WRITE_ATTEMPTS, Written, token_landed, write_with_retry
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.fakes import InMemoryStore
+from tests.unit.test_records import record
+
+
+@dataclass
+class Script:
+    """A store whose answers to successive writes are scripted: an exception class, or "ok"."""
+
+    answers: list[object]
+    drafts: list[tuple[int, int]] = field(default_factory=list)  # (state, attempt) of each draft
+    writes: list[tuple[int, int]] = field(default_factory=list)
+
+    def draft(self, state: int) -> tuple[int, int]:
+        drafted = (state, len(self.drafts))
+        self.drafts.append(drafted)
+        return drafted
+
+    def write(self, drafted: tuple[int, int]) -> str:
+        self.writes.append(drafted)
+        answer = self.answers[len(self.writes) - 1]
+        if isinstance(answer, type):
+            raise answer()
+        return f"stored {drafted}"
+
+
+def test_a_first_success_is_answered_at_once():
+    script = Script(["ok"])
+    written = write_with_retry(7, script.draft, script.write)
+    assert written == Written((7, 0), "stored (7, 0)")
+    assert script.writes == [(7, 0)]
+
+
+def test_an_id_collision_draws_again_from_the_same_state():
+    script = Script([IdCollision, IdCollision, "ok"])
+    written = write_with_retry(7, script.draft, script.write)
+    assert written == Written((7, 2), "stored (7, 2)")
+    assert script.writes == [(7, 0), (7, 1), (7, 2)]
+
+
+def test_attempts_are_bounded():
+    script = Script([IdCollision] * 10)
+    with pytest.raises(Unavailable):
+        write_with_retry(7, script.draft, script.write, attempts=3)
+    assert len(script.writes) == 3
+    script = Script([IdCollision] * 10)
+    with pytest.raises(Unavailable):
+        write_with_retry(7, script.draft, script.write)
+    assert len(script.writes) == WRITE_ATTEMPTS == 5
+
+
+def test_an_unanswered_write_that_landed_is_a_success():
+    script = Script([Unavailable])
+    checked: list[tuple[int, int]] = []
+    written = write_with_retry(7, script.draft, script.write, landed=lambda d: checked.append(d) or True)
+    assert written == Written((7, 0), None) and checked == [(7, 0)]
+
+
+def test_an_unanswered_write_that_did_not_land_stays_unavailable():
+    script = Script([Unavailable, "ok"])
+    with pytest.raises(Unavailable):
+        write_with_retry(7, script.draft, script.write, landed=lambda d: False)
+    assert len(script.writes) == 1  # not retried: the caller answers 503
+    with pytest.raises(Unavailable):
+        write_with_retry(7, Script([Unavailable]).draft, Script([Unavailable]).write)  # no landed check at all
+
+
+def test_a_conflict_without_refresh_is_not_retried():
+    script = Script([Conflict, "ok"])
+    with pytest.raises(Unavailable):
+        write_with_retry(7, script.draft, script.write)
+    assert len(script.writes) == 1
+
+
+def test_a_conflict_redraws_from_the_refreshed_state():
+    script = Script([Conflict, Conflict, "ok"])
+    seen: list[tuple[int, tuple[int, int]]] = []
+
+    def refresh(state: int, drafted: tuple[int, int]) -> int:
+        seen.append((state, drafted))
+        return state + 10
+
+    written = write_with_retry(7, script.draft, script.write, refresh=refresh)
+    assert seen == [(7, (7, 0)), (17, (17, 1))]
+    assert written == Written((27, 2), "stored (27, 2)")
+
+
+def test_a_conflict_with_our_own_write_stored_is_a_success():
+    script = Script([Conflict, "ok"])
+    written = write_with_retry(7, script.draft, script.write, refresh=lambda s, d: STORED)
+    assert written == Written((7, 0), None) and len(script.writes) == 1
+
+
+def test_a_refresh_that_refuses_ends_the_loop():
+    class Gone(Exception):
+        pass
+
+    def refresh(state: int, drafted: tuple[int, int]) -> int:
+        raise Gone()
+
+    with pytest.raises(Gone):
+        write_with_retry(7, Script([Conflict, "ok"]).draft, Script([Conflict, "ok"]).write, refresh=refresh)
+
+
+OUTCOMES = st.sampled_from(["ok", IdCollision, Conflict, Unavailable])
+
+
+@given(answers=st.lists(OUTCOMES, min_size=1, max_size=8), landed=st.booleans(), attempts=st.integers(1, 6))
+def test_the_protocol_against_a_model(answers, landed, attempts):
+    """Whatever the store answers: a success is the last draft written; IdCollision and Conflict are
+    retried within ``attempts``; Unavailable ends the loop unless the write landed."""
+    script = Script(answers + ["ok"] * attempts)
+    try:
+        written = write_with_retry(
+            0, script.draft, script.write, refresh=lambda s, d: s + 1, landed=lambda d: landed, attempts=attempts
+        )
+    except Unavailable:
+        written = None
+    # The model: walk the answers.
+    state, expected = 0, None
+    for attempt in range(attempts):
+        answer = script.answers[attempt]
+        if answer == "ok":
+            expected = Written((state, attempt), f"stored {(state, attempt)}")
+            break
+        if answer is Unavailable:
+            expected = Written((state, attempt), None) if landed else None
+            break
+        if answer is Conflict:
+            state += 1
+    assert written == expected
+    assert len(script.writes) == len(script.drafts) <= attempts
+
+
+def test_token_landed_finds_the_record_by_its_new_token():
+    store = InMemoryStore()
+    mine = record(id=1, hashed_token="a" * 64)
+    assert not token_landed(store, mine)  # nothing stored
+    store.create_authorization(mine)
+    assert token_landed(store, mine)
+    other = record(id=2, hashed_token="a" * 64, fingerprint="other")
+    assert not token_landed(store, other)  # that token is held by another authorization
+
+
+def test_token_landed_is_false_while_the_database_fails():
+    class Down(InMemoryStore):
+        def find_token(self, token_hash):
+            raise Unavailable()
+
+    assert not token_landed(Down(), record(id=1))
