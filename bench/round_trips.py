@@ -19,13 +19,15 @@ from bench import common
 
 # (name, what it is) in the order the scenario runs them; each path leaves the state the next needs.
 PATHS: list[tuple[str, str]] = [
+    ("login_cold", "GET /user with Basic credentials this container has not verified yet (200)"),
     ("put_create", "PUT /authorizations/clients/{id}: new authorization (201)"),
-    ("put_existing", "PUT /authorizations/clients/{id}: existing authorization (200)"),
+    ("put_existing", "PUT /authorizations/clients/{id}: existing authorization, warm container (200)"),
     ("put_fingerprint", "PUT /authorizations/clients/{id}/{fingerprint}: new (201)"),
     ("put_bad_credentials", "PUT with a wrong password (401)"),
     ("put_2fa_challenge", "PUT by a 2FA user without X-GitHub-OTP (401, OTP required)"),
     ("put_2fa_wrong_otp", "PUT by a 2FA user with a wrong code (401)"),
     ("put_2fa_success", "PUT by a 2FA user with the current code (201)"),
+    ("put_2fa_repeat", "PUT by a 2FA user re-sending the code just accepted (200)"),
     ("get_list", "GET /authorizations (200)"),
     ("get_one", "GET /authorizations/{id} (200)"),
     ("patch", "PATCH /authorizations/{id} (200)"),
@@ -115,13 +117,16 @@ def measure() -> dict[str, dict[str, Any]]:
         me = common.basic(common.USER, common.PASSWORD)
         app_auth = common.basic(common.CLIENT_ID, common.CLIENT_SECRET)
         try:
+            run("login_cold", common.event("GET", "/user", auth=me))
             created = run("put_create", common.put_event())
             run("put_existing", common.put_event())
             laptop = run("put_fingerprint", common.put_event("laptop"))
             run("put_bad_credentials", common.put_event(password="wrong-password"))
             run("put_2fa_challenge", common.put_event(login=common.TWO_FACTOR_USER))
             run("put_2fa_wrong_otp", common.put_event(login=common.TWO_FACTOR_USER, otp=_wrong_code(totp_secret)))
-            run("put_2fa_success", common.put_event(login=common.TWO_FACTOR_USER, otp=pyotp.TOTP(totp_secret).now()))
+            code = pyotp.TOTP(totp_secret).now()
+            run("put_2fa_success", common.put_event(login=common.TWO_FACTOR_USER, otp=code))
+            run("put_2fa_repeat", common.put_event(login=common.TWO_FACTOR_USER, otp=code))
             run("get_list", common.event("GET", "/authorizations", auth=me))
             run("get_one", common.event("GET", f"/authorizations/{created['id']}", auth=me))
             run("patch", common.event("PATCH", f"/authorizations/{created['id']}", auth=me, body={"note": "renamed"}))

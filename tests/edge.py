@@ -49,8 +49,9 @@ class Api:
         self, authorization: str | None, otp: str | None, client_id: str, fingerprint: str | None, body: Any
     ) -> Issued:
         def call() -> Issued:
-            caller = self._caller(authorization, otp, client_id=client_id)
             raw = body if isinstance(body, str) else json.dumps(body)
+            peeked = bodies.peek_fingerprint(raw, fingerprint)
+            caller = self._caller(authorization, otp, client_id=client_id, get_or_create=True, fingerprint=peeked)
             return self.uc.authorizations.get_or_create(caller, bodies.get_or_create_body(raw, client_id, fingerprint))
 
         return answered(call)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from authorize.adapters.dynamodb.keys import authorization_sk
+from authorize.adapters.dynamodb.keys import app_authorization_sk, authorization_sk
 from authorize.domain.records import AppRecord, AuthorizationRecord, UserRecord
-from authorize.ports import AlreadyExists, AuthorizationStore, Conflict, IdCollision, LoginContext
+from authorize.ports import AlreadyExists, AuthorizationKey, AuthorizationStore, Conflict, IdCollision, LoginContext
 
 Key = tuple[int, str]
 
@@ -44,6 +44,7 @@ class InMemoryStore(AuthorizationStore):
         *,
         authorization_id: int | None = None,
         token_hash: str | None = None,
+        keyed: AuthorizationKey | None = None,
     ) -> LoginContext:
         self.calls.append("load_login_context")
         with self._lock:
@@ -53,7 +54,13 @@ class InMemoryStore(AuthorizationStore):
                 failed_logins=self.failures.get((login.lower(), window_start), 0),
                 authorization=self._by_id(authorization_id),
                 password_token=self._by_token(token_hash),
+                keyed=self._by_keyed(keyed),
             )
+
+    def _by_keyed(self, key: AuthorizationKey | None) -> AuthorizationRecord | None:
+        if key is None:
+            return None
+        return self.by_key.get((key.user_id, app_authorization_sk(key.client_id, key.fingerprint)))
 
     def load_app_token(self, client_id: str, token_hash: str) -> tuple[AppRecord | None, AuthorizationRecord | None]:
         self.calls.append("load_app_token")
@@ -77,12 +84,23 @@ class InMemoryStore(AuthorizationStore):
 
     # --- writes --------------------------------------------------------------------------------
 
-    def record_failed_login(self, login: str, window_start: int, expires_at: int) -> int:
-        self.calls.append("record_failed_login")
+    def reserve_attempt(self, login: str, window_start: int, expires_at: int, max_failures: int) -> bool:
+        self.calls.append("reserve_attempt")
         with self._lock:
             key = (login.lower(), window_start)
+            if self.failures.get(key, 0) >= max_failures:
+                return False
             self.failures[key] = self.failures.get(key, 0) + 1
-            return self.failures[key]
+            return True
+
+    def release_attempt(self, login: str, window_start: int) -> None:
+        self.calls.append("release_attempt")
+        with self._lock:
+            key = (login.lower(), window_start)
+            if self.failures.get(key, 0) == 1:
+                del self.failures[key]
+            elif self.failures.get(key, 0) > 1:
+                self.failures[key] -= 1
 
     def _check_new(self, new: AuthorizationRecord) -> None:
         if new.id in self.used_ids or self._by_token(new.hashed_token) is not None:

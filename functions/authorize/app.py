@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from authorize import deadline
 from authorize.composition import UseCases, dynamodb_use_cases
-from authorize.domain.exceptions import BadCredentials, LockedOut, NotFound, OtpRequired, Unavailable
+from authorize.domain.exceptions import BadCredentials, Contention, LockedOut, NotFound, OtpRequired, Unavailable
 from authorize.github.errors import ANSWERED, OperationDocs, server_error, to_github
 from authorize.github.operations import docs_for
 from authorize.settings import Settings
@@ -32,6 +33,7 @@ METRICS: dict[type[Exception], str] = {
     BadCredentials: "FailedLogins",
     LockedOut: "Lockouts",
     Unavailable: "DatabaseUnavailable",
+    Contention: "WriteContention",
 }
 
 _use_cases: UseCases | None = None
@@ -73,8 +75,10 @@ def github_error(error: Exception) -> Response:
     metric = next((METRICS[cls] for cls in type(error).__mro__ if cls in METRICS), None)
     if metric is not None:
         count(metric)
-    if isinstance(error, Unavailable):
-        logger.warning("database unavailable", extra={"cause": type(error.__cause__).__name__})
+    if isinstance(error, Unavailable):  # the reason names the fault, never request data
+        logger.warning("database unavailable", extra={"reason": str(error)})
+    elif isinstance(error, Contention):
+        logger.warning("write contention", extra={"reason": str(error)})
     return error_response(to_github(error, _operation_docs()), app.current_event)
 
 
@@ -89,5 +93,8 @@ def unexpected(error: Exception) -> Response:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    app.append_context(**{USE_CASES: use_cases()})
-    return app.resolve(event, context)
+    wiring = use_cases()
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    with deadline.scope(wiring.settings.request_budget(remaining() if remaining else None)):
+        app.append_context(**{USE_CASES: wiring})
+        return app.resolve(event, context)

@@ -43,7 +43,24 @@ def raw_body(event: APIGatewayProxyEvent) -> bytes | str | None:
     return event.body
 
 
-def base_url(event: APIGatewayProxyEvent, configured: str | None) -> str:
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def _host_name(host: str) -> str:
+    return host.rsplit(":", 1)[0] if not host.endswith("]") else host
+
+
+def _trusted_host(host: str, served: str | None, allowed: frozenset[str]) -> bool:
+    """A Host header worth echoing into URLs: the name API Gateway served the request on, a name the
+    operator allowed (``ALLOWED_HOSTS``), or loopback (the local server). Anything else is the
+    client's say-so, and would put its name into ``Location``, ``url`` and ``Link``."""
+    name = _host_name(host).lower()
+    return bool(_HOST.match(host)) and (
+        name == (served or "").lower() or name in allowed or name in LOOPBACK_HOSTS or name.startswith("127.")
+    )
+
+
+def base_url(event: APIGatewayProxyEvent, configured: str | None, allowed_hosts: frozenset[str] = frozenset()) -> str:
     """The public API root, so every emitted URL is right locally and behind API Gateway.
 
     On the default execute-api host the stage is part of the path; on a custom domain (base path
@@ -52,15 +69,16 @@ def base_url(event: APIGatewayProxyEvent, configured: str | None) -> str:
     if configured:
         return configured
     ctx = event.request_context
+    served = ctx.domain_name if ctx.domain_name and _HOST.match(ctx.domain_name) else None
     host = header(event, "Host") or ""
-    if not _HOST.match(host):  # only a plausible host name goes into URLs we emit
-        host = ctx.domain_name if ctx.domain_name and _HOST.match(ctx.domain_name) else "localhost"
+    if not _trusted_host(host, served, allowed_hosts):
+        host = served or "localhost"
     proto = (header(event, "X-Forwarded-Proto") or "https").split(",")[0].strip().lower()
     if proto not in ("http", "https"):
         proto = "https"
     url = f"{proto}://{host}"
     stage = ctx.stage
-    if stage and host.split(":")[0].endswith(".amazonaws.com"):
+    if stage and _host_name(host).endswith(".amazonaws.com"):
         url += f"/{stage}"
     return url
 

@@ -150,8 +150,29 @@ def test_unknown_route_is_github_404(world):
 def test_custom_domain_url_has_no_stage(world):
     event = load_event("put-create.json")
     event["headers"]["Host"] = "api.example.com"
+    event["requestContext"]["domainName"] = "api.example.com"  # as API Gateway sets it on a custom domain
     body = world.json(world.invoke(event))
     assert body["url"] == f"https://api.example.com/authorizations/{body['id']}"
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:443", "execute-api.evil.example"])
+def test_a_forged_host_is_not_echoed_into_urls(world, host):
+    event = load_event("put-create.json")
+    served = event["requestContext"]["domainName"]
+    event["headers"]["Host"] = host
+    response = world.invoke(event)
+    body = world.json(response)
+    assert body["url"].startswith(f"https://{served}/") and "evil" not in body["url"]
+    assert header_of(response, "Location") == body["url"]
+
+
+def test_allowed_hosts_are_echoed(world, monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", "api.example.com, other.example")
+    world.app_module.set_use_cases(UseCases.build(world.store, Settings.from_env(), sealer=SEALER))
+    event = load_event("put-create.json")
+    event["headers"]["Host"] = "other.example"
+    body = world.json(world.invoke(event))
+    assert body["url"] == f"https://other.example/authorizations/{body['id']}"
 
 
 @pytest.mark.parametrize(

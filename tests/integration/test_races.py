@@ -53,6 +53,7 @@ from .race_helpers import (
     moto_honours_client_request_token,
     run_concurrently,
     sha256,
+    unavailable_count,
 )
 
 pytestmark = pytest.mark.integration
@@ -198,8 +199,10 @@ def empty_table(race_api: RaceApi) -> None:
     race_api.clear_authorizations()
 
 
-def report(request: pytest.FixtureRequest, race_api: RaceApi, text: str) -> None:
+def report(request: pytest.FixtureRequest, race_api: RaceApi, text: str, answers: list[Answer] | None = None) -> None:
     """A figure for the record: shown with -rP / -s, and kept as a junit property."""
+    if answers is not None:
+        text += f"; 503 + Retry-After waited out by the clients: {unavailable_count(answers)}"
     if race_api.replayed:
         text += f"; moto: {len(race_api.replayed)} retried transaction(s) answered as committed so far"
     request.node.user_properties.append(("figures", text))
@@ -287,6 +290,7 @@ def test_concurrent_get_or_create_one_authorization_per_key(race_api: RaceApi, r
         f"fingerprints)) x {PUTS_PER_KEY} PUTs = {len(answers)} requests, {CLIENT_THREADS} client threads, "
         f"{race_api.workers} workers: {elapsed:.1f}s ({len(answers) / elapsed:.0f} req/s); other PUTs in flight "
         f"during each winning 201: mean {sum(overlapping) / keys:.1f}, max {max(overlapping)}",
+        answers,
     )
 
 
@@ -408,6 +412,7 @@ def test_create_racing_delete_of_the_previous_authorization(race_api: RaceApi, r
         f"with its token): {len(answers)} racing requests, {creations_after_delete} PUTs created after the "
         f"delete within the round, {sum(len(log.created) for log in logs)} tokens checked afterwards; "
         f"{elapsed:.1f}s; table {state.counts}",
+        answers,
     )
 
 
@@ -462,6 +467,7 @@ def test_put_delete_storm(race_api: RaceApi, request: pytest.FixtureRequest) -> 
         race_api,
         f"storm on {STORM_KEYS} keys: {CLIENT_THREADS} threads x {STORM_OPS} ops = {len(answers)} "
         f"requests ({dict(sorted(statuses.items()))}); {elapsed:.1f}s; table {state.counts}",
+        answers,
     )
 
 
@@ -569,6 +575,7 @@ def test_reset_racing_checks(race_api: RaceApi, request: pytest.FixtureRequest) 
         f"{NEW_CHECKS} of the new one; {RESET_CHAINS} chains of {CHAIN_RESETS} concurrent resets + "
         f"{CHAIN_RESETS} checks of one token ({resets_won} won, {resets_lost} answered 404); "
         f"{len(answers)} racing requests, {len(issued)} tokens issued, 1 works; {elapsed:.1f}s",
+        answers,
     )
 
 
@@ -576,9 +583,9 @@ def test_reset_racing_checks(race_api: RaceApi, request: pytest.FixtureRequest) 
 
 
 def test_concurrent_add_scopes_lose_no_update(race_api: RaceApi, request: pytest.FixtureRequest) -> None:
-    """16 threads each add one scope to the same authorization (two authorizations at once): 200 (the
-    service retries optimistic-lock conflicts) or 503 + Retry-After when retries run out, never 500;
-    every scope answered 200 is stored, and each committed write added exactly one scope."""
+    """16 threads each add one scope to the same authorization (two authorizations at once): every one
+    applies (the service retries optimistic-lock conflicts with jittered backoff within the request's
+    deadline; a client waits out a 503 as real ones do), and each committed write added exactly one scope."""
     user = race_api.new_user()
     ids = []
     for _ in range(PATCHED):
@@ -594,11 +601,7 @@ def test_concurrent_add_scopes_lose_no_update(race_api: RaceApi, request: pytest
     started = time.monotonic()
     answers = run_concurrently(jobs, threads=CLIENT_THREADS, budget=60)
     elapsed = time.monotonic() - started
-    assert_statuses(answers, {200, 503})
-    for answer in answers:
-        if answer.status == 503:
-            assert answer.headers.get("Retry-After", "").isdigit(), answer.describe()
-            assert answer.body["message"].startswith("Service Unavailable"), answer.describe()
+    assert_statuses(answers, {200})
 
     state = race_api.table()
     records = {rec["id"]: rec for rec in state.live_for_user(user.id).values()}
@@ -606,7 +609,7 @@ def test_concurrent_add_scopes_lose_no_update(race_api: RaceApi, request: pytest
         mine = [a for a in answers if a.tag["id"] == authorization_id]
         ok = [a for a in mine if a.status == 200]
         final = set(race_api.get(user, authorization_id).body["scopes"])
-        assert {a.tag["scope"] for a in ok} <= final, "an update that was answered 200 was lost"
+        assert {a.tag["scope"] for a in ok} == final == set(INDEPENDENT_SCOPES), "an update was lost"
         assert final <= set(INDEPENDENT_SCOPES)
         # Each committed write added one scope to what the one before had written: the answers' scope
         # sets form a chain, one scope longer each time.
@@ -623,6 +626,7 @@ def test_concurrent_add_scopes_lose_no_update(race_api: RaceApi, request: pytest
     report(
         request,
         race_api,
-        f"{len(ids)} authorizations x {len(INDEPENDENT_SCOPES)} concurrent add_scopes PATCHes: {dict(statuses)}; "
+        f"{len(ids)} authorizations x {len(INDEPENDENT_SCOPES)} concurrent add_scopes PATCHes: {dict(statuses)}, "
         f"{elapsed:.1f}s",
+        answers,
     )

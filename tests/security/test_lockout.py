@@ -48,6 +48,8 @@ from tests.support import SEALER
 pytestmark = pytest.mark.integration
 
 THREADS = 40
+BURST = 48  # guesses sent together
+MAX = 10  # LOCKOUT_MAX_FAILURES of these tests (GitHub's default too)
 NOW = 1_800_000_123.0  # a fixed instant inside a window, far from its edges
 WINDOW = 3600
 LOCKED = "Maximum number of login attempts exceeded. Please try again later."
@@ -186,31 +188,69 @@ def _concurrently(world: LockWorld, login: str, passwords: list[str]) -> list[tu
 
 def test_concurrent_wrong_passwords_are_each_counted_once(make_world: Callable[[int], LockWorld]):
     world = make_world(THREADS * 10)  # no lockout in the way: every attempt must be counted
-    counts: list[int] = []
-    record = world.store.record_failed_login
+    reservations: list[bool] = []
+    reserve = world.store.reserve_attempt
 
-    def spy(login: str, window_start: int, expires_at: int) -> int:
-        count = record(login, window_start, expires_at)
-        counts.append(count)
-        return count
+    def spy(login: str, window_start: int, expires_at: int, max_failures: int) -> bool:
+        reserved = reserve(login, window_start, expires_at, max_failures)
+        reservations.append(reserved)
+        return reserved
 
-    world.store.record_failed_login = spy  # type: ignore[method-assign]
+    world.store.reserve_attempt = spy  # type: ignore[method-assign]
     results = _concurrently(world, "monalisa", [f"wrong-{i}" for i in range(THREADS)])
     assert results == [(401, "Bad credentials")] * THREADS
-    assert world.failures("monalisa") == THREADS
-    # ADD is atomic: each attempt saw its own new value, 1..40, none lost, none repeated.
-    assert sorted(counts) == list(range(1, THREADS + 1))
+    assert reservations == [True] * THREADS
+    assert world.failures("monalisa") == THREADS  # ADD is atomic: none lost, none repeated
 
 
 def test_concurrent_attempts_past_the_limit_lock_the_login(make_world: Callable[[int], LockWorld]):
-    world = make_world(10)
-    results = _concurrently(world, "monalisa", [f"wrong-{i}" for i in range(THREADS)])
+    """The limit holds by construction: a password is only evaluated inside a reserved attempt."""
+    world = make_world(MAX)
+    results = _concurrently(world, "monalisa", [f"wrong-{i}" for i in range(BURST)])
     bad = results.count((401, "Bad credentials"))
     locked = results.count((403, LOCKED))
-    assert bad + locked == THREADS
-    assert bad >= 10  # attempts that read the counter before it reached the limit
-    assert world.failures("monalisa") == bad  # every "Bad credentials" was counted, nothing else
+    assert bad + locked == BURST
+    assert bad == MAX  # never more evaluated than the limit, however many arrive together
+    assert world.failures("monalisa") == MAX
     assert world.invoke("put-create.json", "monalisa", PASSWORD)["statusCode"] == 403
+
+
+def test_the_right_password_inside_a_burst_is_no_extra_guess(make_world: Callable[[int], LockWorld]):
+    world = make_world(MAX)
+    guesses = [f"wrong-{i}" for i in range(BURST - 1)]
+    guesses.insert(BURST // 2, PASSWORD)
+    results = _concurrently(world, "monalisa", guesses)
+    bad = results.count((401, "Bad credentials"))
+    accepted = results.count((200, "ok"))
+    assert bad == MAX and accepted <= 1
+    assert results.count((403, LOCKED)) == BURST - bad - accepted
+    # Accepted or not, the right password took no wrong guess's place: the login is locked now.
+    assert world.failures("monalisa") == MAX
+    assert world.invoke("put-create.json", "monalisa", PASSWORD)["statusCode"] == 403
+
+
+def test_concurrent_wrong_codes_are_limited_like_passwords(make_world: Callable[[int], LockWorld]):
+    world = make_world(MAX)
+    right = pyotp.TOTP(world.totp_secret).now()
+    codes = [
+        f"{i:06d}" for i in range(BURST + 5) if not pyotp.TOTP(world.totp_secret).verify(f"{i:06d}", valid_window=1)
+    ]
+    service = world.use_cases()
+    barrier = threading.Barrier(BURST)
+
+    def attempt(code: str) -> tuple[int, str]:
+        barrier.wait()
+        try:
+            answered(lambda: service.login.authenticate(parse_authorization(basic("hubot", PASSWORD)), code))
+        except Answered as exc:
+            return exc.status, exc.message
+        return 200, "ok"
+
+    with ThreadPoolExecutor(BURST) as pool:
+        results = list(pool.map(attempt, codes[:BURST]))
+    wrong_code = (401, "Must specify two-factor authentication OTP code.")
+    assert results.count(wrong_code) == MAX and results.count((403, LOCKED)) == BURST - MAX
+    assert world.invoke("put-create.json", "hubot", PASSWORD, otp=right)["statusCode"] == 403
 
 
 # --- the lock, sequentially, through the handler ----------------------------------------------------------------

@@ -73,6 +73,11 @@ def test_client_secret_missing_or_wrong_type_is_missing_field(payload):
         ("note", 12),
         ("note", "x" * 1025),
         ("note_url", "not a url"),
+        ("note_url", "javascript:alert(1)"),
+        ("note_url", "JavaScript://%0aalert(1)"),
+        ("note_url", "data:text/html,hi"),
+        ("note_url", "ftp://files.example/x"),
+        ("note_url", "https:///no-host"),
         ("note_url", ["http://x"]),
         ("fingerprint", 7),
         ("fingerprint", "f" * 256),
@@ -83,6 +88,11 @@ def test_ill_typed_fields_are_invalid(field, value):
         parse({"client_secret": SECRET, field: value})
     assert exc.value.status == 422
     assert errors_of(exc.value) == [(field, "invalid")]
+
+
+@pytest.mark.parametrize("url", ["https://example.com/deploy", "http://127.0.0.1:8080/x?y=1#z", "HTTPS://EXAMPLE.COM"])
+def test_web_note_urls_are_accepted(url):
+    assert parse({"client_secret": SECRET, "note_url": url}).note_url == url
 
 
 def test_nulls_and_empty_values_are_accepted():

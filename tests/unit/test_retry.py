@@ -3,16 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from unittest import mock
 
 import pytest
-from authorize.domain.exceptions import Unavailable
+from authorize import deadline
+from authorize.domain.exceptions import Contention, Unavailable
 from authorize.ports import Conflict, IdCollision
-from authorize.usecases.retry import STORED, WRITE_ATTEMPTS, Written, token_landed, write_with_retry
+from authorize.usecases import retry
+from authorize.usecases.retry import (
+    CONFLICT_ATTEMPTS,
+    STORED,
+    WRITE_ATTEMPTS,
+    Written,
+    token_landed,
+    write_with_retry,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fakes import InMemoryStore
 from tests.unit.test_records import record
+
+
+@pytest.fixture(autouse=True, scope="module")
+def no_sleeping():
+    """Backoffs are recorded, not slept."""
+    with mock.patch.object(retry, "sleep", SLEPT.append):
+        yield
+
+
+SLEPT: list[float] = []
 
 
 @dataclass
@@ -79,7 +99,7 @@ def test_an_unanswered_write_that_did_not_land_stays_unavailable():
 
 def test_a_conflict_without_refresh_is_not_retried():
     script = Script([Conflict, "ok"])
-    with pytest.raises(Unavailable):
+    with pytest.raises(Contention):
         write_with_retry(7, script.draft, script.write)
     assert len(script.writes) == 1
 
@@ -92,9 +112,53 @@ def test_a_conflict_redraws_from_the_refreshed_state():
         seen.append((state, drafted))
         return state + 10
 
+    SLEPT.clear()
     written = write_with_retry(7, script.draft, script.write, refresh=refresh)
     assert seen == [(7, (7, 0)), (17, (17, 1))]
     assert written == Written((27, 2), "stored (27, 2)")
+    assert len(SLEPT) == 2 and all(0 <= s <= retry.CONFLICT_BACKOFF_CAP for s in SLEPT)  # jittered waits
+
+
+def test_conflicts_are_retried_past_the_collision_budget_but_not_forever():
+    script = Script([Conflict] * (WRITE_ATTEMPTS + 3) + ["ok"])
+    written = write_with_retry(0, script.draft, script.write, refresh=lambda s, d: s + 1)
+    assert written.result is not None and written.draft[0] == WRITE_ATTEMPTS + 3
+    endless = Script([Conflict] * (CONFLICT_ATTEMPTS + 5))
+    with pytest.raises(Contention):
+        write_with_retry(0, endless.draft, endless.write, refresh=lambda s, d: s + 1)
+    assert len(endless.writes) == CONFLICT_ATTEMPTS
+
+
+def test_conflicts_stop_when_the_deadline_leaves_no_room_for_a_wait():
+    script = Script([Conflict] * 10 + ["ok"])
+    with deadline.scope(0.0), pytest.raises(Contention):
+        write_with_retry(0, script.draft, script.write, refresh=lambda s, d: s + 1)
+    assert len(script.writes) == 1
+
+
+def test_the_landed_probe_retries_within_the_deadline():
+    class FlakyThenUp(InMemoryStore):
+        outages = 3
+
+        def find_token(self, token_hash):
+            if self.outages:
+                self.outages -= 1
+                raise Unavailable()
+            return super().find_token(token_hash)
+
+    store = FlakyThenUp()
+    mine = record(id=1)
+    store.create_authorization(mine)
+    assert not token_landed(store, mine)  # outside a request: one read only
+    store.outages = 3
+    with deadline.scope(30.0):
+        assert token_landed(store, mine)  # three outages, then the answer
+    store.outages = 100
+    with deadline.scope(30.0):
+        assert not token_landed(store, mine)  # never answered: probes are bounded
+    store.outages = 3
+    with deadline.scope(0.0):
+        assert not token_landed(store, mine)  # no time left for a second read
 
 
 def test_a_conflict_with_our_own_write_stored_is_a_success():
@@ -117,31 +181,36 @@ def test_a_refresh_that_refuses_ends_the_loop():
 OUTCOMES = st.sampled_from(["ok", IdCollision, Conflict, Unavailable])
 
 
-@given(answers=st.lists(OUTCOMES, min_size=1, max_size=8), landed=st.booleans(), attempts=st.integers(1, 6))
+@given(answers=st.lists(OUTCOMES, min_size=1, max_size=12), landed=st.booleans(), attempts=st.integers(1, 6))
 def test_the_protocol_against_a_model(answers, landed, attempts):
-    """Whatever the store answers: a success is the last draft written; IdCollision and Conflict are
-    retried within ``attempts``; Unavailable ends the loop unless the write landed."""
-    script = Script(answers + ["ok"] * attempts)
+    """Whatever the store answers: a success is the last draft written; IdCollision is retried up to
+    ``attempts`` times and Conflict from the refreshed state; Unavailable ends the loop unless the
+    write landed."""
+    script = Script([*answers, "ok"])
     try:
         written = write_with_retry(
             0, script.draft, script.write, refresh=lambda s, d: s + 1, landed=lambda d: landed, attempts=attempts
         )
     except Unavailable:
-        written = None
+        written = "unavailable"
     # The model: walk the answers.
-    state, expected = 0, None
-    for attempt in range(attempts):
-        answer = script.answers[attempt]
+    state, collisions, expected = 0, 0, None
+    for number, answer in enumerate(script.answers):
         if answer == "ok":
-            expected = Written((state, attempt), f"stored {(state, attempt)}")
+            expected = Written((state, number), f"stored {(state, number)}")
             break
         if answer is Unavailable:
-            expected = Written((state, attempt), None) if landed else None
+            expected = Written((state, number), None) if landed else "unavailable"
             break
         if answer is Conflict:
             state += 1
+        if answer is IdCollision:
+            collisions += 1
+            if collisions == attempts:
+                expected = "unavailable"
+                break
     assert written == expected
-    assert len(script.writes) == len(script.drafts) <= attempts
+    assert len(script.writes) == len(script.drafts)
 
 
 def test_token_landed_finds_the_record_by_its_new_token():

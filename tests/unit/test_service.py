@@ -208,8 +208,15 @@ def test_round_trips_on_the_happy_paths(world):
     store, svc, _, _ = world
     store.calls.clear()
     put(svc, basic("monalisa", PASSWORD))
+    # A password this container has not verified yet is evaluated inside a reserved attempt.
+    assert store.calls == ["load_login_context", "reserve_attempt", "release_attempt", "get_or_create_authorization"]
+    store.calls.clear()
     put(svc, basic("monalisa", PASSWORD))
-    assert store.calls == ["load_login_context", "get_or_create_authorization"] * 2
+    # Verified before, with the user id known: one read, which also brings the existing authorization.
+    assert store.calls == ["load_login_context"]
+    store.calls.clear()
+    put(svc, basic("monalisa", PASSWORD), fingerprint="new-device")
+    assert store.calls == ["load_login_context", "get_or_create_authorization"]
 
 
 def test_token_lifetime_sets_expiry_and_expired_tokens_give_way(world):

@@ -21,8 +21,10 @@ edge = Edge(router)
 
 def _get_or_create(client_id: str, fingerprint: str | None) -> Response:
     client_id = unquote(client_id)
-    caller = edge.caller(client_id=client_id)
-    body = bodies.get_or_create_body(edge.body(), client_id, None if fingerprint is None else unquote(fingerprint))
+    path_fingerprint = None if fingerprint is None else unquote(fingerprint)
+    raw = edge.body()
+    caller = edge.get_or_create_caller(client_id, bodies.peek_fingerprint(raw, path_fingerprint))
+    body = bodies.get_or_create_body(raw, client_id, path_fingerprint)
     issued = edge.use_cases.authorizations.get_or_create(caller, body)
     count("AuthorizationsCreated" if issued.created else "AuthorizationsReturned")
     logger.info(

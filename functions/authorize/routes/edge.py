@@ -50,12 +50,23 @@ class Edge:
         return raw_body(self.event)
 
     def base(self) -> str:
-        return base_url(self.event, self.use_cases.settings.public_base_url)
+        settings = self.use_cases.settings
+        return base_url(self.event, settings.public_base_url, settings.allowed_hosts)
 
     def caller(self, *, client_id: str | None = None, authorization_id: int | None = None) -> Caller:
         """The user-Basic caller (with 2FA), and what the request names, read in the same batch."""
         return self.use_cases.login.authenticate(
             self.credentials(), self.header("X-GitHub-OTP"), client_id=client_id, authorization_id=authorization_id
+        )
+
+    def get_or_create_caller(self, client_id: str, fingerprint: str | None) -> Caller:
+        """The caller, with their authorization under (client_id, fingerprint) read in the same batch."""
+        return self.use_cases.login.authenticate(
+            self.credentials(),
+            self.header("X-GitHub-OTP"),
+            client_id=client_id,
+            get_or_create=True,
+            fingerprint=fingerprint,
         )
 
     # --- the answer -------------------------------------------------------------------------------

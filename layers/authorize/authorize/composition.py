@@ -72,14 +72,16 @@ def dynamodb_client(settings: Settings) -> Any:
     add its own import time (and s3transfer's) to every cold start."""
     import botocore.session
 
-    from .adapters.dynamodb.faults import client_config
+    from .adapters.dynamodb.faults import client_config, keep_within_deadline
 
-    return botocore.session.get_session().create_client(
+    client = botocore.session.get_session().create_client(
         "dynamodb",
         config=client_config(
             settings.dynamodb_max_attempts, settings.dynamodb_connect_timeout, settings.dynamodb_read_timeout
         ),
     )
+    keep_within_deadline(client, settings.dynamodb_connect_timeout, settings.dynamodb_read_timeout)
+    return client
 
 
 def dynamodb_use_cases(settings: Settings, client: Any | None = None) -> UseCases:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
@@ -29,6 +30,15 @@ class Conflict(Exception):
     """The record changed since it was read (optimistic lock); read again and retry."""
 
 
+@dataclass(frozen=True)
+class AuthorizationKey:
+    """An app authorization's get-or-create key: (user id, client id, fingerprint)."""
+
+    user_id: int
+    client_id: str
+    fingerprint: str | None
+
+
 class LoginContext(BaseModel):
     """What the one batched read of a user-Basic request returns."""
 
@@ -41,6 +51,9 @@ class LoginContext(BaseModel):
     # a Basic password that has the shape of a token (GitHub refuses tokens on these endpoints).
     authorization: AuthorizationRecord | None = None
     password_token: AuthorizationRecord | None = None
+    # The authorization under the get-or-create key asked for (only meaningful if the key's user id
+    # is the user's: the caller checks).
+    keyed: AuthorizationRecord | None = None
 
 
 class AuthorizationStore(ABC):
@@ -55,8 +68,10 @@ class AuthorizationStore(ABC):
         *,
         authorization_id: int | None = None,
         token_hash: str | None = None,
+        keyed: AuthorizationKey | None = None,
     ) -> LoginContext:
-        """User, app, failure count, and optionally an authorization by id and a token: one read."""
+        """User, app, failure count, and optionally an authorization by id, a token, and an
+        authorization by its get-or-create key: one read."""
 
     @abstractmethod
     def load_app_token(self, client_id: str, token_hash: str) -> tuple[AppRecord | None, AuthorizationRecord | None]:
@@ -77,8 +92,14 @@ class AuthorizationStore(ABC):
     # --- writes --------------------------------------------------------------------------------
 
     @abstractmethod
-    def record_failed_login(self, login: str, window_start: int, expires_at: int) -> int:
-        """Atomically count one failed login in the window; return the new count."""
+    def reserve_attempt(self, login: str, window_start: int, expires_at: int, max_failures: int) -> bool:
+        """Count one login attempt in the window before it is evaluated, unless ``max_failures`` are
+        counted already: one conditional write, so concurrent attempts cannot pass the limit together.
+        False when the limit is reached (nothing counted)."""
+
+    @abstractmethod
+    def release_attempt(self, login: str, window_start: int) -> None:
+        """Uncount an attempt that turned out right (never below zero; a missing counter stays missing)."""
 
     @abstractmethod
     def get_or_create_authorization(

@@ -31,8 +31,10 @@ class Settings:
     table_name: str = DEFAULT_TABLE_NAME
     lockout_max_failures: int = 10
     lockout_window_seconds: int = 3600
-    # When set, every emitted URL starts with it (custom domains); otherwise it is derived per request.
+    # When set, every emitted URL starts with it (custom domains); otherwise it is derived per request,
+    # from a Host header only if it names the domain API Gateway served, loopback, or one of these.
     public_base_url: str | None = None
+    allowed_hosts: frozenset[str] = frozenset()
     totp_key_b64: str | None = field(default=None, repr=False)
     totp_key_secret_arn: str | None = None
     # How long a warm container trusts a verified (stored hash, password) pair; 0 turns the cache off.
@@ -42,6 +44,10 @@ class Settings:
     dynamodb_max_attempts: int = 3
     dynamodb_connect_timeout: float = 1.0
     dynamodb_read_timeout: float = 1.5
+    # One deadline per request: the Lambda's remaining time less this margin (time to answer), or
+    # ``request_deadline_seconds`` where no Lambda context tells the remaining time.
+    deadline_margin_seconds: float = 0.5
+    request_deadline_seconds: float = 9.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -51,8 +57,16 @@ class Settings:
             lockout_max_failures=int_env(env, "LOCKOUT_MAX_FAILURES", 10, minimum=1),
             lockout_window_seconds=int_env(env, "LOCKOUT_WINDOW_SECONDS", 3600, minimum=1),
             public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+            allowed_hosts=frozenset(h.strip().lower() for h in env.get("ALLOWED_HOSTS", "").split(",") if h.strip()),
             totp_key_b64=env.get("TOTP_ENCRYPTION_KEY") or None,
             totp_key_secret_arn=env.get("TOTP_KEY_SECRET_ARN") or None,
             password_cache_seconds=float_env(env, "PASSWORD_CACHE_SECONDS", 300.0),
             dynamodb_max_attempts=int_env(env, "DYNAMODB_MAX_ATTEMPTS", 3, minimum=1),
+            request_deadline_seconds=float_env(env, "REQUEST_DEADLINE_SECONDS", 9.0),
         )
+
+    def request_budget(self, remaining_ms: int | None) -> float:
+        """Seconds a request may use: what the Lambda has left less the margin, else the default."""
+        if remaining_ms is None:
+            return self.request_deadline_seconds
+        return max(0.0, remaining_ms / 1000 - self.deadline_margin_seconds)

@@ -57,3 +57,7 @@ class ValidationFailed(DomainError):
 
 class Unavailable(DomainError):
     """The database did not answer in time (throttled, timed out, failing): try again later."""
+
+
+class Contention(DomainError):
+    """Concurrent writers kept changing the record until the deadline: try again later."""

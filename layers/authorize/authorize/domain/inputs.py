@@ -12,6 +12,7 @@ from . import scopes
 MAX_NOTE = 1024
 MAX_NOTE_URL = 1024
 MAX_FINGERPRINT = 255
+NOTE_URL_SCHEMES = frozenset({"http", "https"})
 
 
 def clean_fingerprint(value: str | None) -> str | None:
@@ -38,12 +39,13 @@ class AuthorizationFields(BaseModel):
     @field_validator("note_url")
     @classmethod
     def _note_url(cls, v: str | None) -> str | None:
-        # GitHub accepted "" here; anything else must at least look like a URL (it has a scheme).
+        # GitHub accepted "" here; anything else must be a web address: an http(s) URL with a host.
+        # (``javascript:`` and other schemes would be live links in any page that shows the note.)
         if v:
             if len(v) > MAX_NOTE_URL or any(ord(c) < 0x20 or c.isspace() for c in v):
                 raise ValueError("not a URL")
             parts = urlsplit(v)
-            if not parts.scheme or not (parts.netloc or parts.path):
+            if parts.scheme.lower() not in NOTE_URL_SCHEMES or not parts.netloc:
                 raise ValueError("not a URL")
         return v
 

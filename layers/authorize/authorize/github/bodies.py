@@ -49,14 +49,23 @@ def parse_json_object(raw: RawBody) -> dict[str, Any]:
     return value
 
 
-def peek_client_id(raw: RawBody) -> str | None:
-    """The body's ``client_id`` if it is a JSON object with a string there: for deciding what to read
+def _peek(raw: RawBody, name: str) -> str | None:
+    """The body's string ``name`` if the body is a JSON object with one: for deciding what to read
     before authenticating, while errors in the body are still reported after authentication."""
     try:
-        value = parse_json_object(raw).get("client_id")
+        value = parse_json_object(raw).get(name)
     except (ProblemsParsingJson, BodyNotObject):
         return None
     return value if isinstance(value, str) else None
+
+
+def peek_client_id(raw: RawBody) -> str | None:
+    return _peek(raw, "client_id")
+
+
+def peek_fingerprint(raw: RawBody, path_fingerprint: str | None) -> str | None:
+    """The fingerprint a get-or-create names: the path's, else the body's ("" is none)."""
+    return clean_fingerprint(path_fingerprint if path_fingerprint is not None else _peek(raw, "fingerprint"))
 
 
 _MISSING_IS_FIELD_ERROR = {"client_secret"}

@@ -14,6 +14,7 @@ from typing import Any
 from ..domain.exceptions import (
     AuthenticationRequired,
     BadCredentials,
+    Contention,
     DomainError,
     FieldError,
     InvalidApplication,
@@ -53,6 +54,10 @@ ANSWERS: dict[type[Exception], Answer] = {
     InvalidApplication: Answer(422, "Invalid Application client_id or secret."),
     ValidationFailed: Answer(422, "Validation Failed"),
     Unavailable: Answer(
+        503, "Service Unavailable. Please try again later.", DOCS_V3, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    ),
+    # Concurrent writers on one record until the deadline: as retryable as an unavailable database.
+    Contention: Answer(
         503, "Service Unavailable. Please try again later.", DOCS_V3, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     ),
 }

@@ -43,6 +43,8 @@ class AppTokens:
             raise NotFound()
         if not is_text(access_token) or not is_text(credentials.client_secret):  # lone surrogates cannot be hashed
             raise NotFound()
+        if not tokens.has_valid_checksum(access_token):  # not one we issued: not worth a read
+            raise NotFound()
         app, record = self.store.load_app_token(client_id, tokens.hash_token(access_token))
         app = verified_app(app, credentials.client_secret)
         if app is None:
@@ -94,8 +96,8 @@ class AppTokens:
 
     def token_owner(self, token: str) -> AuthorizationRecord:
         """``GET /user`` with a token: the authorization holding it."""
-        if not token or len(token) > MAX_TOKEN or not is_text(token):
-            raise BadCredentials()
+        if not token or len(token) > MAX_TOKEN or not is_text(token) or not tokens.has_valid_checksum(token):
+            raise BadCredentials()  # not one we issued (prefix, length, CRC32): not worth a read
         record = self.deps.live(self.store.find_token(tokens.hash_token(token)))
         if record is None:
             raise BadCredentials()

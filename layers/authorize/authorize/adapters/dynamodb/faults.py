@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ConnectionError, HTTPClientError
 
+from ... import deadline
 from ...domain.exceptions import Unavailable
 
 _T = TypeVar("_T")
@@ -52,6 +53,41 @@ def client_config(max_attempts: int, connect_timeout: float, read_timeout: float
         read_timeout=read_timeout,
         tcp_keepalive=True,
     )
+
+
+class DeadlineReached(BotoCoreError):
+    """The request's deadline leaves no room for another attempt: stop, and answer 503 in time."""
+
+    fmt = "the request's deadline leaves no time for another DynamoDB attempt"
+
+
+def _transient(response: Any, caught: Exception | None) -> bool:
+    """What botocore may retry and ``translate_faults`` calls Unavailable: no answer, 5xx, throttling."""
+    if caught is not None:
+        return True
+    http, parsed = response
+    code = (parsed or {}).get("Error", {}).get("Code")
+    return http.status_code >= 500 or code in TRANSIENT_CODES
+
+
+def keep_within_deadline(client: Any, connect_timeout: float, read_timeout: float) -> None:
+    """Make ``client`` respect ``authorize.deadline``: no attempt starts that could outlast the deadline
+    (one attempt takes at most ``connect_timeout + read_timeout``), and no retry sleeps into it."""
+    attempt = connect_timeout + read_timeout
+
+    def before_send(**_: Any) -> None:
+        if not deadline.allows(attempt):
+            raise DeadlineReached()
+
+    def needs_retry(
+        response: Any = None, caught_exception: Exception | None = None, attempts: int = 1, **_: Any
+    ) -> None:
+        # botocore's standard backoff sleeps at most 1 s * 2 ** (attempts - 1) (throttling's base).
+        if _transient(response, caught_exception) and not deadline.allows(attempt + min(2 ** (attempts - 1), 20)):
+            raise DeadlineReached()
+
+    client.meta.events.register("before-send.dynamodb", before_send, unique_id="authorize-deadline-send")
+    client.meta.events.register_first("needs-retry.dynamodb", needs_retry, unique_id="authorize-deadline-retry")
 
 
 def error_code(exc: ClientError) -> str | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 
 from ...domain.records import AuthorizationRecord
+from ...ports import AuthorizationKey
 from .codec import Item
 
 PK = "pk"
@@ -70,11 +71,19 @@ def fingerprint_part(fingerprint: str | None) -> str:
     return "-" if fingerprint is None else "F" + _sha256(fingerprint)
 
 
+def app_authorization_sk(client_id: str, fingerprint: str | None) -> str:
+    return f"KEY#{client_id}#{fingerprint_part(fingerprint)}"
+
+
 def authorization_sk(record: AuthorizationRecord) -> str:
     """The uniqueness key: (client, fingerprint) for app tokens, the note for personal tokens."""
     if record.is_personal:
         return f"PAT#{_sha256(record.note or '')}"
-    return f"KEY#{record.client_id}#{fingerprint_part(record.fingerprint)}"
+    return app_authorization_sk(record.client_id, record.fingerprint)
+
+
+def keyed_authorization_key(key: AuthorizationKey) -> Item:
+    return _key(user_authorizations_pk(key.user_id), app_authorization_sk(key.client_id, key.fingerprint))
 
 
 def authorization_key(record: AuthorizationRecord) -> Item:

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from ...domain.exceptions import Unavailable
 from ...domain.records import AppRecord, AuthorizationRecord, UserRecord
-from ...ports import AlreadyExists, AuthorizationStore, Conflict, IdCollision, LoginContext
+from ...ports import AlreadyExists, AuthorizationKey, AuthorizationStore, Conflict, IdCollision, LoginContext
 from . import faults
 from .codec import Item
 from .faults import STORE_ATTEMPTS, error_code, translate_faults
@@ -34,6 +34,7 @@ from .keys import (
     authorization_key,
     authorization_sk,
     id_guard_key,
+    keyed_authorization_key,
     lock_key,
     same_key,
     token_key,
@@ -64,6 +65,7 @@ class DynamoDBStore(AuthorizationStore):
         *,
         authorization_id: int | None = None,
         token_hash: str | None = None,
+        keyed: AuthorizationKey | None = None,
     ) -> LoginContext:
         wanted = {
             "user": user_key(login),
@@ -71,6 +73,7 @@ class DynamoDBStore(AuthorizationStore):
             "app": app_key(client_id) if client_id is not None else None,
             "authorization": id_guard_key(authorization_id) if authorization_id is not None else None,
             "token": token_key(token_hash) if token_hash is not None else None,
+            "keyed": keyed_authorization_key(keyed) if keyed is not None else None,
         }
         found = self._batch_get(wanted)
         lock = found.get("lock")
@@ -80,6 +83,7 @@ class DynamoDBStore(AuthorizationStore):
             failed_logins=int(lock[FAILURES_ATTRIBUTE]["N"]) if lock and FAILURES_ATTRIBUTE in lock else 0,
             authorization=live_authorization(found.get("authorization")),
             password_token=live_authorization(found.get("token")),
+            keyed=live_authorization(found.get("keyed")),
         )
 
     @translate_faults
@@ -134,16 +138,53 @@ class DynamoDBStore(AuthorizationStore):
     # --- writes --------------------------------------------------------------------------------
 
     @translate_faults
-    def record_failed_login(self, login: str, window_start: int, expires_at: int) -> int:
-        response = self._client.update_item(
-            TableName=self._table,
+    def reserve_attempt(self, login: str, window_start: int, expires_at: int, max_failures: int) -> bool:
+        return self._conditional(
+            self._client.update_item,
             Key=lock_key(login, window_start),
             UpdateExpression="ADD #failures :one SET #ttl = :ttl",
+            ConditionExpression="attribute_not_exists(#failures) OR #failures < :max",
             ExpressionAttributeNames={"#failures": FAILURES_ATTRIBUTE, "#ttl": TTL_ATTRIBUTE},
-            ExpressionAttributeValues={":one": {"N": "1"}, ":ttl": {"N": str(expires_at)}},
-            ReturnValues="UPDATED_NEW",
+            ExpressionAttributeValues={
+                ":one": {"N": "1"},
+                ":ttl": {"N": str(expires_at)},
+                ":max": {"N": str(max_failures)},
+            },
         )
-        return int(response["Attributes"][FAILURES_ATTRIBUTE]["N"])
+
+    @translate_faults
+    def release_attempt(self, login: str, window_start: int) -> None:
+        # Usually ours is the only attempt counted: delete the counter, so a right password leaves no
+        # item behind. Otherwise take one off; a counter that is gone (purged, unlocked) stays gone.
+        key = lock_key(login, window_start)
+        names = {"#failures": FAILURES_ATTRIBUTE}
+        one = {":one": {"N": "1"}}
+        if self._conditional(
+            self._client.delete_item,
+            Key=key,
+            ConditionExpression="#failures = :one",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=one,
+        ):
+            return
+        self._conditional(
+            self._client.update_item,
+            Key=key,
+            UpdateExpression="ADD #failures :minus_one",
+            ConditionExpression="#failures > :one",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={**one, ":minus_one": {"N": "-1"}},
+        )
+
+    def _conditional(self, call: Any, **kwargs: Any) -> bool:
+        """A conditional single-item write: False when its condition refused it."""
+        try:
+            call(TableName=self._table, **kwargs)
+        except ClientError as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     @translate_faults
     def get_or_create_authorization(
@@ -237,12 +278,8 @@ class DynamoDBStore(AuthorizationStore):
         return int(response["Attributes"][COUNTER_ATTRIBUTE]["N"])
 
     def _put_new(self, item: Item) -> None:
-        try:
-            self._client.put_item(TableName=self._table, Item=item, ConditionExpression=NOT_EXISTS)
-        except ClientError as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                raise AlreadyExists() from None
-            raise
+        if not self._conditional(self._client.put_item, Item=item, ConditionExpression=NOT_EXISTS):
+            raise AlreadyExists()
 
     @translate_faults
     def put_user(self, user: UserRecord) -> None:
