@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import uuid
@@ -87,14 +88,33 @@ def request_id(event: APIGatewayProxyEvent) -> str:
     return event.request_context.request_id or str(uuid.uuid4())
 
 
+def etag(payload: str) -> str:
+    """A strong validator of the body's exact bytes, as GitHub sent with every 200."""
+    return '"' + hashlib.sha256(payload.encode("utf-8")).hexdigest() + '"'
+
+
+def _matches(if_none_match: str | None, tag: str) -> bool:
+    """RFC 9110 If-None-Match: ``*`` or any listed tag, compared weakly (a ``W/`` prefix is ignored)."""
+    if not if_none_match:
+        return False
+    candidates = [c.strip() for c in if_none_match.split(",")]
+    return "*" in candidates or tag in (c.removeprefix("W/") for c in candidates)
+
+
 def json_response(
     status: int, body: Any, event: APIGatewayProxyEvent, headers: dict[str, str] | None = None
 ) -> Response:
+    """A GitHub response. A GET answered 200 whose ETag the client already holds (If-None-Match) is a
+    304 with no body: the same reads were made, only the bytes are not sent again."""
     out = dict(_COMMON)
     out["X-GitHub-Request-Id"] = request_id(event)
     if headers:
         out.update(headers)
     payload = None if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    if status == 200 and payload is not None:
+        out["ETag"] = etag(payload)
+        if event.http_method == "GET" and _matches(header(event, "If-None-Match"), out["ETag"]):
+            return Response(status_code=304, content_type=None, body=None, headers=out)
     return Response(status_code=status, content_type=JSON if body is not None else None, body=payload, headers=out)
 
 
