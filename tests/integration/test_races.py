@@ -382,7 +382,9 @@ def test_create_racing_delete_of_the_previous_authorization(race_api: RaceApi, r
             previous = log.live[0]
             mine = [a for a in round_answers if a.tag["log"] is log]
             (deleted,) = [a for a in mine if a.tag["role"] == "delete"]
-            assert deleted.status == 204, deleted.describe()
+            # 204; or 404 when the client waited out a 503 first and sent it again (as a real client
+            # does): the first attempt had deleted it, the retry finds nothing left (the check below).
+            assert deleted.status == 204 or (deleted.unavailable and deleted.status == 404), deleted.describe()
             log.deleted.append(previous)
             (seen_by_user,) = [a for a in mine if a.tag["role"] == "user"]
             assert seen_by_user.status in (200, 401), seen_by_user.describe()

@@ -18,7 +18,7 @@ from ..domain.records import AppRecord, AuthorizationRecord
 from ..ports import AlreadyExists
 from .deps import Deps
 from .login import Caller
-from .retry import STORED, Stored, token_landed, write_with_retry
+from .retry import STORED, Stored, deletions_landed, token_landed, write_with_retry
 
 # A replace is drawn as (the record as read, the record to store instead).
 Replacement = tuple[AuthorizationRecord, AuthorizationRecord]
@@ -135,6 +135,7 @@ class Authorizations:
             lambda record: record,
             lambda record: self.store.delete_authorizations([record]),
             refresh=lambda record, _: self.owned(caller, self.store.get_authorization(record.id)),
+            landed=lambda record: deletions_landed(self.store, [record]),
         )
 
     def delete_records(self, records: Sequence[AuthorizationRecord]) -> None:
@@ -149,4 +150,5 @@ class Authorizations:
             lambda current: current,
             self.store.delete_authorizations,
             refresh=refresh,
+            landed=lambda current: deletions_landed(self.store, current),
         )

@@ -12,15 +12,15 @@ Every writer (get-or-create, create, update, reset, delete) is a loop of the sam
 - Conflicts are retried after a jittered backoff, as long as the request's deadline allows; when
   they still lose, ``Contention``. Collisions are retried at once, at most ``attempts`` times.
 
-An unanswered write is checked with ``token_landed``: reads by token hash, with backoff, for as long as
-the deadline allows.
+An unanswered write is checked with ``confirmed`` (``token_landed``, ``deletions_landed``): reads, with
+backoff, for as long as the deadline allows.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -103,18 +103,31 @@ def write_with_retry(
     raise Unavailable("write attempts exhausted")
 
 
-def token_landed(store: AuthorizationStore, record: AuthorizationRecord) -> bool:
-    """After a write that went unanswered: does the store hold ``record`` under its new token?
+def confirmed(check: Callable[[], bool]) -> bool:
+    """After a write that went unanswered: does ``check`` (a read) find it committed?
 
-    Reads by token hash; while the database still fails, again after a backoff, as long as the
-    request's deadline allows (once outside a request). A write never confirmed counts as not landed.
+    While the database still fails, read again after a backoff, as long as the request's deadline
+    allows (once outside a request). A write never confirmed counts as not landed.
     """
     for probe in range(LANDED_PROBES):
         try:
-            stored = store.find_token(record.hashed_token)
+            return check()
         except Unavailable:
             if deadline.remaining() is None or not _pause(probe + 3):
                 return False
-            continue
-        return stored is not None and stored.id == record.id
     return False
+
+
+def token_landed(store: AuthorizationStore, record: AuthorizationRecord) -> bool:
+    """Does the store hold ``record`` under its new token? (One read by token hash a probe.)"""
+
+    def check() -> bool:
+        stored = store.find_token(record.hashed_token)
+        return stored is not None and stored.id == record.id
+
+    return confirmed(check)
+
+
+def deletions_landed(store: AuthorizationStore, records: Sequence[AuthorizationRecord]) -> bool:
+    """Are all of ``records`` gone (deleted by us, or by someone else meanwhile: the same outcome)?"""
+    return confirmed(lambda: all(store.get_authorization(r.id) is None for r in records))
