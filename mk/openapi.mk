@@ -1,5 +1,5 @@
 # OpenAPI targets. Included by the main Makefile; also usable alone: make -f mk/openapi.mk openapi-check
-# docs/openapi.json is generated from the Lambda's resolver (local/authorize_local/openapi.py); the unit
+# docs/openapi.json is generated from the Lambda's resolver (local/authorize_local/openapi/); the unit
 # tests fail when it is stale, like openapi-check. `make serve` shows it with Swagger UI at /swagger.
 
 PY ?= .venv/bin/python

@@ -89,7 +89,7 @@ def document() -> bytes:
     global _document
     with _lock:
         if _document is None:
-            from .openapi import build_document
+            from .openapi.document import build_document
 
             doc = build_document()
             doc["servers"] = [{"url": "/", "description": "This server (the one that served this page)."}] + [

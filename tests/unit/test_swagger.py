@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from authorize_local import openapi, swagger
+from authorize_local import swagger
+from authorize_local.openapi import document as openapi
 
 
 @pytest.fixture
