@@ -60,7 +60,8 @@ def body(**fields: object) -> str:
     return json.dumps(fields, separators=(",", ":"))
 
 
-# (name, method, path, resource, pathParameters, query, extra headers, body, what it exercises)
+# (name, method, path, query, extra headers, body, what it exercises). The resource and pathParameters
+# of each event are those of the route that matches its method and path (``matched_resource``).
 CASES: list[tuple] = []
 B62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 LOWER36 = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -70,28 +71,22 @@ def case(
     name: str,
     method: str,
     path: str,
-    resource: str,
-    params: dict | None,
     *,
     query: dict | None = None,
     headers: dict | None = None,
     data: str | None = None,
     about: str = "",
 ) -> None:
-    CASES.append((name, method, path, resource, params, query, headers or {}, data, about))
+    CASES.append((name, method, path, query, headers or {}, data, about))
 
 
-PUT_RESOURCE = "/authorizations/clients/{client_id}"
 PUT_PATH = f"/authorizations/clients/{CLIENT_ID}"
-PUT_PARAMS = {"client_id": CLIENT_ID}
 CREATE_BODY = body(client_secret=CLIENT_SECRET, scopes=["public_repo"], note="admin script")
 
 case(
     "put-create",
     "PUT",
     PUT_PATH,
-    PUT_RESOURCE,
-    PUT_PARAMS,
     headers={"Authorization": USER_BASIC},
     data=CREATE_BODY,
     about="get-or-create, first call: 201 Created with the plaintext token and a Location header",
@@ -100,8 +95,6 @@ case(
     "put-existing",
     "PUT",
     PUT_PATH,
-    PUT_RESOURCE,
-    PUT_PARAMS,
     headers={"Authorization": USER_BASIC},
     data=body(client_secret=CLIENT_SECRET, scopes=["repo"], note="admin script"),
     about='repeat call (after put-create): 200 OK, the stored authorization unchanged, "token": ""; '
@@ -111,8 +104,6 @@ case(
     "put-fingerprint",
     "PUT",
     f"{PUT_PATH}/{FINGERPRINT}",
-    PUT_RESOURCE + "/{fingerprint}",
-    {"client_id": CLIENT_ID, "fingerprint": FINGERPRINT},
     headers={"Authorization": USER_BASIC},
     data=body(client_secret=CLIENT_SECRET, scopes=["gist"]),
     about="get-or-create with a fingerprint in the path: a separate authorization from put-create "
@@ -122,8 +113,6 @@ case(
     "put-bad-credentials",
     "PUT",
     PUT_PATH,
-    PUT_RESOURCE,
-    PUT_PARAMS,
     headers={"Authorization": basic("monalisa", "wrong-password")},
     data=CREATE_BODY,
     about="wrong password: 401 Bad credentials (counts towards the failed-login limit)",
@@ -132,8 +121,6 @@ case(
     "put-2fa-required",
     "PUT",
     PUT_PATH,
-    PUT_RESOURCE,
-    PUT_PARAMS,
     headers={"Authorization": basic("hubot", PASSWORD)},
     data=CREATE_BODY,
     about="2FA user without X-GitHub-OTP: 401 Must specify two-factor authentication OTP code., "
@@ -143,8 +130,6 @@ case(
     "put-2fa-wrong-otp",
     "PUT",
     PUT_PATH,
-    PUT_RESOURCE,
-    PUT_PARAMS,
     headers={"Authorization": basic("hubot", PASSWORD), "X-GitHub-OTP": "000000"},
     data=CREATE_BODY,
     about="2FA user with a wrong code: the same 401 OTP challenge as put-2fa-required "
@@ -154,8 +139,6 @@ case(
     "put-no-auth",
     "PUT",
     PUT_PATH,
-    PUT_RESOURCE,
-    PUT_PARAMS,
     data=CREATE_BODY,
     about="no Authorization header: 401 Requires authentication",
 )
@@ -163,8 +146,6 @@ case(
     "put-invalid-json",
     "PUT",
     PUT_PATH,
-    PUT_RESOURCE,
-    PUT_PARAMS,
     headers={"Authorization": USER_BASIC},
     data="{not json",
     about="body is not JSON (checked after authentication): 400 Problems parsing JSON",
@@ -173,8 +154,6 @@ case(
     "put-bad-secret",
     "PUT",
     PUT_PATH,
-    PUT_RESOURCE,
-    PUT_PARAMS,
     headers={"Authorization": USER_BASIC},
     data=body(client_secret="0" * 40, scopes=["public_repo"], note="admin script"),
     about="right user, wrong client_secret: 422 Invalid Application client_id or secret.",
@@ -184,8 +163,6 @@ case(
     "get-authorizations",
     "GET",
     "/authorizations",
-    "/authorizations",
-    None,
     query={"per_page": "2"},
     headers={"Authorization": USER_BASIC},
     about='list the user\'s authorizations, 2 per page: 200, token "" in every item, '
@@ -195,8 +172,6 @@ case(
     "post-authorizations",
     "POST",
     "/authorizations",
-    "/authorizations",
-    None,
     headers={"Authorization": USER_BASIC},
     data=body(scopes=["repo"], note="release script"),
     about="create (never get) a personal token without an app: 201 with a ghp_ token; "
@@ -206,8 +181,6 @@ case(
     "get-authorization",
     "GET",
     "/authorizations/1",
-    "/authorizations/{id}",
-    {"id": "1"},
     headers={"Authorization": USER_BASIC},
     about='one authorization by id: 200 (token ""), 404 if unknown or another user\'s',
 )
@@ -215,8 +188,6 @@ case(
     "patch-authorization",
     "PATCH",
     "/authorizations/1",
-    "/authorizations/{id}",
-    {"id": "1"},
     headers={"Authorization": USER_BASIC},
     data=body(add_scopes=["gist"], note="admin script (gists)"),
     about="update: add a scope and change the note; 200 with updated_at bumped",
@@ -225,23 +196,17 @@ case(
     "delete-authorization",
     "DELETE",
     "/authorizations/1",
-    "/authorizations/{id}",
-    {"id": "1"},
     headers={"Authorization": USER_BASIC},
     about="delete: 204, the token stops working and the get-or-create key is freed",
 )
 
 APP_TOKEN_PATH = f"/applications/{CLIENT_ID}/token"
-APP_TOKEN_RESOURCE = "/applications/{client_id}/token"
-APP_PARAMS = {"client_id": CLIENT_ID}
 TOKEN_BODY = body(access_token=ACCESS_TOKEN)
 TOKEN_NOTE = "; 404 with the sample token"
 case(
     "post-app-token-check",
     "POST",
     APP_TOKEN_PATH,
-    APP_TOKEN_RESOURCE,
-    APP_PARAMS,
     headers={"Authorization": APP_BASIC},
     data=TOKEN_BODY,
     about="app checks a token (app Basic client_id:client_secret): 200 with user" + TOKEN_NOTE,
@@ -250,8 +215,6 @@ case(
     "patch-app-token-reset",
     "PATCH",
     APP_TOKEN_PATH,
-    APP_TOKEN_RESOURCE,
-    APP_PARAMS,
     headers={"Authorization": APP_BASIC},
     data=TOKEN_BODY,
     about="app resets a token: 200 with the new plaintext token, same id" + TOKEN_NOTE,
@@ -260,8 +223,6 @@ case(
     "delete-app-token",
     "DELETE",
     APP_TOKEN_PATH,
-    APP_TOKEN_RESOURCE,
-    APP_PARAMS,
     headers={"Authorization": APP_BASIC},
     data=TOKEN_BODY,
     about="app revokes one token: 204" + TOKEN_NOTE,
@@ -270,22 +231,16 @@ case(
     "delete-app-grant",
     "DELETE",
     f"/applications/{CLIENT_ID}/grant",
-    "/applications/{client_id}/grant",
-    APP_PARAMS,
     headers={"Authorization": APP_BASIC},
     data=TOKEN_BODY,
     about="app revokes every token it holds for the token's owner: 204" + TOKEN_NOTE,
 )
 
-LEGACY_PARAMS = {"client_id": CLIENT_ID, "access_token": ACCESS_TOKEN}
 LEGACY_TOKENS_PATH = f"/applications/{CLIENT_ID}/tokens/{ACCESS_TOKEN}"
-LEGACY_TOKENS_RESOURCE = "/applications/{client_id}/tokens/{access_token}"
 case(
     "get-app-token-legacy",
     "GET",
     LEGACY_TOKENS_PATH,
-    LEGACY_TOKENS_RESOURCE,
-    LEGACY_PARAMS,
     headers={"Authorization": APP_BASIC},
     about="legacy check, token in the path" + TOKEN_NOTE,
 )
@@ -293,8 +248,6 @@ case(
     "post-app-token-legacy",
     "POST",
     LEGACY_TOKENS_PATH,
-    LEGACY_TOKENS_RESOURCE,
-    LEGACY_PARAMS,
     headers={"Authorization": APP_BASIC},
     about="legacy reset, token in the path" + TOKEN_NOTE,
 )
@@ -302,8 +255,6 @@ case(
     "delete-app-token-legacy",
     "DELETE",
     LEGACY_TOKENS_PATH,
-    LEGACY_TOKENS_RESOURCE,
-    LEGACY_PARAMS,
     headers={"Authorization": APP_BASIC},
     about="legacy revoke one token, token in the path" + TOKEN_NOTE,
 )
@@ -311,8 +262,6 @@ case(
     "delete-app-grant-legacy",
     "DELETE",
     f"/applications/{CLIENT_ID}/grants/{ACCESS_TOKEN}",
-    "/applications/{client_id}/grants/{access_token}",
-    LEGACY_PARAMS,
     headers={"Authorization": APP_BASIC},
     about="legacy revoke grant, token in the path" + TOKEN_NOTE,
 )
@@ -321,8 +270,6 @@ case(
     "get-grants",
     "GET",
     "/applications/grants",
-    "/applications/grants",
-    None,
     headers={"Authorization": USER_BASIC},
     about="list the user's grants (one per app): 200, paginated",
 )
@@ -330,8 +277,6 @@ case(
     "get-grant",
     "GET",
     "/applications/grants/1",
-    "/applications/grants/{id}",
-    {"id": "1"},
     headers={"Authorization": USER_BASIC},
     about="one grant by id: 200, or 404",
 )
@@ -339,8 +284,6 @@ case(
     "delete-grant",
     "DELETE",
     "/applications/grants/1",
-    "/applications/grants/{id}",
-    {"id": "1"},
     headers={"Authorization": USER_BASIC},
     about="delete a grant and every token of that app for the user: 204",
 )
@@ -349,8 +292,6 @@ case(
     "get-user",
     "GET",
     "/user",
-    "/user",
-    None,
     headers={"Authorization": f"token {ACCESS_TOKEN}"},
     about="the token's owner (token authentication); 401 Bad credentials for the unknown sample token",
 )
@@ -358,12 +299,51 @@ case(
     "get-unknown-route",
     "GET",
     "/repos/octocat/hello-world",
-    "/{proxy+}",
-    {"proxy": "repos/octocat/hello-world"},
     headers={"Authorization": USER_BASIC},
     about="a route the API does not serve, caught by ANY /{proxy+}: 404 Not Found in GitHub's shape",
 )
-case("get-root", "GET", "/", "/", None, about="the API root, caught by ANY /: 404 Not Found")
+case("get-root", "GET", "/", about="the API root, caught by ANY /: 404 Not Found")
+
+
+# The routes are the operations of the OpenAPI document (generated from the Lambda's resolver and kept
+# equal to template.yaml's Api events by tests/unit/test_route_contract.py). A request that matches none
+# reaches one of template.yaml's catch-alls: ANY / or ANY /{proxy+}.
+DOCUMENT = ROOT / "docs" / "openapi.json"
+HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
+ROOT_RESOURCE = "/"
+PROXY_RESOURCE = "/{proxy+}"
+
+
+def documented_routes(document: Path = DOCUMENT) -> set[tuple[str, str]]:
+    """(METHOD, path template) of every operation of the OpenAPI document."""
+    paths = json.loads(document.read_text(encoding="utf-8"))["paths"]
+    return {(method.upper(), path) for path, item in paths.items() for method in item if method in HTTP_METHODS}
+
+
+def matched_resource(method: str, path: str, routes: set[tuple[str, str]]) -> tuple[str, dict | None]:
+    """The resource API Gateway matches for a request, and its pathParameters: of the routes with this
+    method whose template fits the path, the one with the most literal segments; else a catch-all."""
+    segments = path.strip("/").split("/")
+    best: tuple[int, str, dict] | None = None
+    for route_method, template in routes:
+        parts = template.strip("/").split("/")
+        if route_method != method or len(parts) != len(segments):
+            continue
+        params = {part[1:-1]: seg for part, seg in zip(parts, segments, strict=True) if part.startswith("{")}
+        literal = [(part, seg) for part, seg in zip(parts, segments, strict=True) if not part.startswith("{")]
+        if all(part == seg for part, seg in literal) and (best is None or len(literal) > best[0]):
+            best = (len(literal), template, params)
+    if best is not None:
+        return best[1], best[2] or None
+    if path == "/":
+        return ROOT_RESOURCE, None
+    return PROXY_RESOURCE, {"proxy": path[1:]}
+
+
+def uncovered_routes(routes: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The routes no case exercises."""
+    covered = {(method, matched_resource(method, path, routes)[0]) for _, method, path, *_ in CASES}
+    return sorted(routes - covered)
 
 
 def generate_base(method: str, path: str) -> dict:
@@ -404,12 +384,12 @@ def build(
     name: str,
     method: str,
     path: str,
-    resource: str,
-    params: dict | None,
     query: dict | None,
     extra_headers: dict,
     data: str | None,
+    routes: set[tuple[str, str]],
 ) -> dict:
+    resource, params = matched_resource(method, path, routes)
     event = generate_base(method, path)
     when = BASE_TIME + dt.timedelta(seconds=index)
     epoch = int(when.timestamp())
@@ -502,7 +482,7 @@ rebuilds every event from `sam local generate-event apigateway aws-proxy` and re
 
 def write_readme() -> None:
     rows = []
-    for name, method, path, _resource, _params, _query, _headers, _data, about in CASES:
+    for name, method, path, _query, _headers, _data, about in CASES:
         shown = path.replace(ACCESS_TOKEN, "{token}")
         rows.append(f"| `{name}.json` | `{method} {shown}` | {about} |")
     text = README_HEAD + "\n".join(rows) + "\n"
@@ -513,9 +493,14 @@ def main() -> int:
     if not SAM.exists():
         print(f"{SAM} not found: run `make sam-venv` first", file=sys.stderr)
         return 1
+    routes = documented_routes()
+    uncovered = uncovered_routes(routes)
+    if uncovered:
+        print(f"no case exercises {uncovered}: add one to scripts/gen-events.py", file=sys.stderr)
+        return 1
     EVENTS.mkdir(exist_ok=True)
-    for index, (name, method, path, resource, params, query, headers, data, _about) in enumerate(CASES):
-        event = build(index, name, method, path, resource, params, query, headers, data)
+    for index, (name, method, path, query, headers, data, _about) in enumerate(CASES):
+        event = build(index, name, method, path, query, headers, data, routes)
         (EVENTS / f"{name}.json").write_text(json.dumps(event, indent=2) + "\n", encoding="utf-8")
         print(f"events/{name}.json  {method} {path}")
     write_readme()

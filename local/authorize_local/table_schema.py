@@ -32,10 +32,15 @@ def _cfn_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 _CfnLoader.add_multi_constructor("!", _cfn_tag)
 
 
+def load_template(template: Path = TEMPLATE) -> dict[str, Any]:
+    """The whole template as data, short-form tags read as their long form (``{"Ref": ...}``)."""
+    doc: dict[str, Any] = yaml.load(template.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+    return doc
+
+
 @lru_cache(maxsize=2)
 def table_properties(template: Path = TEMPLATE) -> dict[str, Any]:
-    doc = yaml.load(template.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
-    return dict(doc["Resources"][TABLE_RESOURCE]["Properties"])
+    return dict(load_template(template)["Resources"][TABLE_RESOURCE]["Properties"])
 
 
 def create_table_kwargs(table_name: str, template: Path = TEMPLATE) -> dict[str, Any]:
