@@ -27,6 +27,7 @@ from typing import Any
 
 from authorize.github.operations import docs_for
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBase, Server, Tag
 
 from .body_schemas import body_schemas
 from .components import (
@@ -64,7 +65,7 @@ def _documentation_only() -> None:
     raise NotImplementedError
 
 
-def check_documented(routes: Routes) -> None:
+def _check_documented(routes: Routes) -> None:
     """Every route has documentation, and all documentation is of a route."""
     undocumented = sorted(set(routes) - set(OPERATIONS))
     unrouted = sorted(set(OPERATIONS) - set(routes))
@@ -77,10 +78,8 @@ def check_documented(routes: Routes) -> None:
 
 def build_document() -> dict[str, Any]:
     """The document of the Lambda's routes."""
-    from aws_lambda_powertools.event_handler.openapi.models import HTTPBase, Server, Tag
-
     routes = lambda_routes()
-    check_documented(routes)
+    _check_documented(routes)
     resolver = APIGatewayRestResolver()
     for method, path in routes:
         keywords = OPERATIONS[method, path].route_keywords(docs_for(method, path))
