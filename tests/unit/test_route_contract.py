@@ -20,8 +20,10 @@ from typing import Any
 import pytest
 from authorize_local.openapi.document import DOCUMENT, operations
 from authorize_local.openapi.operations import OPERATIONS
-from authorize_local.openapi.routes import REPO_ROOT, lambda_routes
+from authorize_local.openapi.routes import REPO_ROOT, lambda_routes, resolver_routes
 from authorize_local.table_schema import load_template
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.api_gateway import Router
 
 FUNCTION = "AuthorizeFunction"
 CATCH_ALL = "ANY"  # the method of the events that send every other request to the function, for its 404
@@ -71,6 +73,25 @@ def test_every_source_has_the_same_routes(sources: dict[str, set[Route]]) -> Non
 @pytest.fixture(scope="module")
 def gen_events() -> ModuleType:
     return load_gen_events()
+
+
+def test_routes_registered_on_the_resolver_or_included_from_a_router_are_listed() -> None:
+    resolver = APIGatewayRestResolver()
+    router = Router()
+
+    @resolver.get("/a/<x>")
+    def direct(x: str) -> dict[str, str]:
+        return {}
+
+    @router.route("/b/<y>/c/<z>", ["PUT", "DELETE"])
+    def included(y: str, z: str) -> dict[str, str]:
+        return {}
+
+    resolver.include_router(router)
+    routes = resolver_routes(resolver)
+    assert set(routes) == {("GET", "/a/{x}"), ("PUT", "/b/{y}/c/{z}"), ("DELETE", "/b/{y}/c/{z}")}
+    assert [p["name"] for p in routes["PUT", "/b/{y}/c/{z}"]] == ["y", "z"]
+    assert all(p["in"] == "path" and p["required"] for p in routes["PUT", "/b/{y}/c/{z}"])
 
 
 def test_sample_events_fall_back_to_the_templates_catch_alls(gen_events: ModuleType) -> None:
