@@ -3,7 +3,9 @@
 - template.yaml: the AuthorizeFunction's Api events (what API Gateway sends to the function);
 - the Lambda's resolver (what the handler serves), read through its public OpenAPI schema;
 - docs/openapi.json (what clients, Swagger UI and the schema fuzzing read);
-- the documentation table, authorize_local/openapi/operations.py.
+- the documentation table, authorize_local/openapi/operations.py;
+- each operation's GitHub documentation page, authorize/github/operations.py (the handler's error
+  answers point there).
 
 Paths are written as API Gateway and OpenAPI write them (``{x}``; the resolver's ``<x>``), parameter
 names included. The sample events in events/ are checked against the same routes.
@@ -18,6 +20,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from authorize.github.operations import OPERATION_DOCS
 from authorize_local.openapi.document import DOCUMENT, operations
 from authorize_local.openapi.operations import OPERATIONS
 from authorize_local.openapi.routes import REPO_ROOT, lambda_routes, resolver_routes
@@ -60,6 +63,7 @@ def sources() -> dict[str, set[Route]]:
         "the Lambda's resolver": set(lambda_routes()),
         "docs/openapi.json": document_routes(),
         "authorize_local/openapi/operations.py": set(OPERATIONS),
+        "authorize/github/operations.py": set(OPERATION_DOCS),
     }
 
 
