@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from authorize.github.errors import OperationDocs
@@ -34,7 +34,7 @@ class Operation:
     description: str | None = None
     deprecated: bool = False
     body: RequestBody | None = None
-    query: tuple[str, ...] = field(default=())  # names under components/parameters
+    query: tuple[str, ...] = ()  # names under components/parameters
 
     def route_keywords(self, docs: OperationDocs) -> dict[str, Any]:
         """The keywords of ``resolver.route(rule, method, ...)`` that document the route, whose error

@@ -2,9 +2,11 @@
 OpenAPI write it (``/authorizations/{authorization_id}``; the resolver's ``<x>`` is ``{x}`` here).
 
 This table is the only place a route's summary, operationId, tag, security, responses, request body
-and query parameters are written. The document builder (``document.py``) applies each entry to the
-route of the Lambda's resolver with the same key; tests/unit/test_route_contract.py keeps the keys
-equal to the resolver's routes and to template.yaml's Api events. The Lambda never imports this.
+and query parameters are written. Error responses name the exceptions behind them: their examples are
+the handler's answers, pointing at the route's page in ``authorize.github.operations``. The document
+builder (``document.py``) applies each entry to the route of the Lambda's resolver with the same key;
+tests/unit/test_route_contract.py keeps the keys equal to the resolver's routes, to template.yaml's
+Api events and to ``authorize.github.operations``. The Lambda never imports this.
 """
 
 from __future__ import annotations
