@@ -296,6 +296,13 @@ case(
     about="the token's owner (token authentication); 401 Bad credentials for the unknown sample token",
 )
 case(
+    "post-credentials-revoke",
+    "POST",
+    "/credentials/revoke",
+    data=body(credentials=[ACCESS_TOKEN]),
+    about="report a leaked token, without credentials: 202 whatever the list held",
+)
+case(
     "get-unknown-route",
     "GET",
     "/repos/octocat/hello-world",

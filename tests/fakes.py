@@ -77,6 +77,12 @@ class InMemoryStore(AuthorizationStore):
         with self._lock:
             return self._by_token(token_hash)
 
+    def find_tokens(self, token_hashes: Sequence[str]) -> list[AuthorizationRecord]:
+        self.calls.append("find_tokens")
+        with self._lock:
+            wanted = set(token_hashes)
+            return [r for r in self.by_key.values() if r.hashed_token in wanted]
+
     def list_authorizations(self, user_id: int) -> list[AuthorizationRecord]:
         self.calls.append("list_authorizations")
         with self._lock:
@@ -89,6 +95,15 @@ class InMemoryStore(AuthorizationStore):
         with self._lock:
             key = (login.lower(), window_start)
             if self.failures.get(key, 0) >= max_failures:
+                return False
+            self.failures[key] = self.failures.get(key, 0) + 1
+            return True
+
+    def count_request(self, bucket: str, window_start: int, expires_at: int, limit: int) -> bool:
+        self.calls.append("count_request")
+        with self._lock:
+            key = (f"rate:{bucket}", window_start)
+            if self.failures.get(key, 0) >= limit:
                 return False
             self.failures[key] = self.failures.get(key, 0) + 1
             return True

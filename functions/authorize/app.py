@@ -19,12 +19,12 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from github_http import error_response
 from observability import count, logger, metrics, tracer
-from routes import applications, authorizations, user
+from routes import applications, authorizations, credentials, user
 from routes.edge import USE_CASES
 
 app = APIGatewayRestResolver()
 # Grants (/applications/grants...) before the app routes' /applications/<client_id>/...
-for routes in (authorizations, applications, user):
+for routes in (authorizations, applications, user, credentials):
     app.include_router(routes.router)
 
 # Each of these refusals is worth a metric of its own (dashboards, lockout alarms).

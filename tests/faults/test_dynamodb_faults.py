@@ -116,8 +116,23 @@ def lock_failures(items: list[dict[str, Any]], login: str) -> int:
     return sum(int(i["failures"]["N"]) for i in locks)
 
 
-def without_locks(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [i for i in items if not i["pk"]["S"].startswith("LOCK#")]
+def assert_nothing_written(flow: Flow, before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
+    """No AUTHS#/AUTHID#/TOKEN# item and no counter bump from the request, but the one counter bumped
+    before the fault, which stays (an overcount, never a lost count)."""
+    if flow.leaves_counter:
+        assert counted(after, flow.leaves_counter) == counted(before, flow.leaves_counter) + 1
+        after, before = without(after, flow.leaves_counter), without(before, flow.leaves_counter)
+    assert after == before
+
+
+def counted(items: list[dict[str, Any]], prefix: str) -> int:
+    """The sum of the counters under ``prefix`` (lockout failures, revocation requests)."""
+    attribute = {"LOCK#": "failures", "RATE#": "requests"}[prefix]
+    return sum(int(i[attribute]["N"]) for i in items if i["pk"]["S"].startswith(prefix))
+
+
+def without(items: list[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
+    return [i for i in items if not i["pk"]["S"].startswith(prefix)]
 
 
 # --- the flows: one API request each, and the DynamoDB operation (store call site) faulted ----------
@@ -131,8 +146,9 @@ class Flow:
     ok_status: int
     prepare: Callable[[FaultWorld], dict[str, Any]]  # preconditions (faults off); returns the event
     before_fault: Callable[[FaultWorld], None] | None = None  # extra rules to reach the call site
-    # A fault at this call site leaves the request's reserved login attempt counted (never more).
-    leaves_reservation: bool = False
+    # A fault at this call site leaves a counter the request bumped before it (never more): the pk prefix
+    # of its item (the reserved login attempt, the revocation API's per-address count).
+    leaves_counter: str | None = None
 
     def __str__(self) -> str:
         return f"{self.name}/{self.operation}"
@@ -200,6 +216,13 @@ def _user_by_token(world: FaultWorld) -> dict[str, Any]:
     return event
 
 
+def _revoke(world: FaultWorld) -> dict[str, Any]:
+    token = create_app_authorization(world)["token"]
+    event = load_event("post-credentials-revoke.json")
+    event["body"] = json.dumps({"credentials": [token]})
+    return event
+
+
 def _delete_grant(world: FaultWorld) -> dict[str, Any]:
     created = create_app_authorization(world)
     user_id = world.store.load_login_context("monalisa", None, 0).user.id  # type: ignore[union-attr]
@@ -213,7 +236,7 @@ FLOWS = [
     Flow("PUT-create", "BatchGetItem", "load_login_context", 201, _put_create),
     Flow("PUT-create", "TransactWriteItems", "get_or_create_authorization", 201, _put_create),
     Flow("PUT-create", "UpdateItem", "reserve_attempt", 201, _put_create),
-    Flow("PUT-create", "DeleteItem", "release_attempt", 201, _put_create, leaves_reservation=True),
+    Flow("PUT-create", "DeleteItem", "release_attempt", 201, _put_create, leaves_counter="LOCK#"),
     Flow("PUT-bad-credentials", "UpdateItem", "reserve_attempt", 401, _put_bad_credentials),
     Flow("PUT-wrong-otp", "UpdateItem", "reserve_attempt", 401, _put_wrong_otp),
     # the rest of the family
@@ -228,6 +251,12 @@ FLOWS = [
     Flow("PATCH-app-token-reset", "TransactWriteItems", "replace_authorization", 200, _app_token_event(RESET)),
     Flow("DELETE-app-grant", "Query", "list_authorizations", 204, _app_token_event("delete-app-grant.json")),
     Flow("GET-user-token", "GetItem", "find_token", 200, _user_by_token),
+    # the credential revocation API
+    Flow("POST-credentials-revoke", "UpdateItem", "count_request", 202, _revoke),
+    Flow("POST-credentials-revoke", "BatchGetItem", "find_tokens", 202, _revoke, leaves_counter="RATE#"),
+    Flow(
+        "POST-credentials-revoke", "TransactWriteItems", "delete_authorizations", 202, _revoke, leaves_counter="RATE#"
+    ),
 ]
 CALL_SITES = sorted({(f.call_site, f.operation) for f in FLOWS})
 TRANSACT_FLOWS = [f for f in FLOWS if f.operation == "TransactWriteItems"]
@@ -244,6 +273,8 @@ def test_the_matrix_covers_every_store_call_site_of_the_api():
         ("delete_authorizations", "TransactWriteItems"),
         ("reserve_attempt", "UpdateItem"),
         ("release_attempt", "DeleteItem"),
+        ("count_request", "UpdateItem"),
+        ("find_tokens", "BatchGetItem"),
         ("list_authorizations", "Query"),
         ("get_authorization", "GetItem"),
         ("find_token", "GetItem"),
@@ -325,10 +356,7 @@ def test_persistent_fault_is_503_and_writes_nothing(fault_world: FaultWorld, flo
     assert world.injector.sends[flow.operation] == expected_sends
     assert world.injector.forwarded[flow.operation] == 0
     after = world.dump()
-    if flow.leaves_reservation:  # the attempt was counted before the fault: it stays (an overcount)
-        assert lock_failures(after, "monalisa") == lock_failures(before, "monalisa") + 1
-        after, before = without_locks(after), without_locks(before)
-    assert after == before  # no AUTHS#/AUTHID#/TOKEN# item, no counter bump from this request
+    assert_nothing_written(flow, before, after)
     assert_consistent(after)
 
 
@@ -532,7 +560,7 @@ def test_endless_transaction_conflicts_are_503(fault_world: FaultWorld, flow: Fl
     assert_unavailable(world.invoke(event))
     assert world.injector.sends["TransactWriteItems"] == STORE_ATTEMPTS
     assert len(world.store_backoffs) == STORE_ATTEMPTS
-    assert world.dump() == before
+    assert_nothing_written(flow, before, world.dump())
 
 
 def test_unretryable_cancellation_is_not_a_503(fault_world: FaultWorld):
@@ -567,7 +595,7 @@ def test_keys_never_processed_are_503(fault_world: FaultWorld, flow: Flow):
     world.injector.unprocessed(times=ALWAYS)
     assert_unavailable(world.invoke(event))
     assert world.injector.sends["BatchGetItem"] == STORE_ATTEMPTS
-    assert world.dump() == before
+    assert_nothing_written(flow, before, world.dump())
 
 
 # --- answers that are not DynamoDB's: a proxy or load balancer in the way -----------------------------------

@@ -21,6 +21,7 @@ from .usecases.authorizations import Authorizations
 from .usecases.deps import Deps
 from .usecases.grants import Grants
 from .usecases.login import Login
+from .usecases.revocation import Revocation
 from .usecases.users import Users
 
 
@@ -36,6 +37,7 @@ class UseCases:
     grants: Grants
     app_tokens: AppTokens
     users: Users
+    revocation: Revocation
 
     @property
     def settings(self) -> Settings:
@@ -64,7 +66,15 @@ class UseCases:
         login = Login(deps)
         authorizations = Authorizations(deps)
         app_tokens = AppTokens(authorizations)
-        return cls(deps, login, authorizations, Grants(authorizations), app_tokens, Users(login, app_tokens))
+        return cls(
+            deps,
+            login,
+            authorizations,
+            Grants(authorizations),
+            app_tokens,
+            Users(login, app_tokens),
+            Revocation(authorizations),
+        )
 
 
 def dynamodb_client(settings: Settings) -> Any:

@@ -86,6 +86,10 @@ class AuthorizationStore(ABC):
         """The authorization holding this token (by its SHA-256), or None."""
 
     @abstractmethod
+    def find_tokens(self, token_hashes: Sequence[str]) -> list[AuthorizationRecord]:
+        """The authorizations holding any of these tokens (strongly consistent, batched reads)."""
+
+    @abstractmethod
     def list_authorizations(self, user_id: int) -> list[AuthorizationRecord]:
         """Every authorization of a user (strongly consistent), in no particular order."""
 
@@ -96,6 +100,11 @@ class AuthorizationStore(ABC):
         """Count one login attempt in the window before it is evaluated, unless ``max_failures`` are
         counted already: one conditional write, so concurrent attempts cannot pass the limit together.
         False when the limit is reached (nothing counted)."""
+
+    @abstractmethod
+    def count_request(self, bucket: str, window_start: int, expires_at: int, limit: int) -> bool:
+        """Count one request of ``bucket`` (e.g. a client address) in the window, unless ``limit`` are
+        counted already (one conditional write). False when the limit is reached."""
 
     @abstractmethod
     def release_attempt(self, login: str, window_start: int) -> None:

@@ -44,6 +44,8 @@ class Settings:
     dynamodb_max_attempts: int = 3
     dynamodb_connect_timeout: float = 1.0
     dynamodb_read_timeout: float = 1.5
+    # The credential revocation API's limit per client address (GitHub: 60 an hour).
+    revocation_requests_per_hour: int = 60
     # One deadline per request: the Lambda's remaining time less this margin (time to answer), or
     # ``request_deadline_seconds`` where no Lambda context tells the remaining time.
     deadline_margin_seconds: float = 0.5
@@ -63,6 +65,7 @@ class Settings:
             password_cache_seconds=float_env(env, "PASSWORD_CACHE_SECONDS", 300.0),
             dynamodb_max_attempts=int_env(env, "DYNAMODB_MAX_ATTEMPTS", 3, minimum=1),
             request_deadline_seconds=float_env(env, "REQUEST_DEADLINE_SECONDS", 9.0),
+            revocation_requests_per_hour=int_env(env, "REVOCATION_REQUESTS_PER_HOUR", 60, minimum=1),
         )
 
     def request_budget(self, remaining_ms: int | None) -> float:

@@ -14,6 +14,7 @@ from typing import Any
 from authorize.domain import inputs as bodies
 from authorize.domain import scopes
 from authorize.usecases.app_tokens import MAX_TOKEN
+from authorize.usecases.revocation import MAX_CREDENTIALS
 
 from .components import SCHEMAS
 
@@ -32,6 +33,25 @@ ACCESS_TOKEN_BODY: dict[str, Any] = {
         }
     },
     "required": ["access_token"],
+}
+
+REVOCATION_BODY: dict[str, Any] = {
+    "title": "RevocationBody",
+    "type": "object",
+    "description": "Credentials found exposed. Unknown keys are ignored.",
+    "properties": {
+        "credentials": {
+            "type": "array",
+            "items": {"type": "string"},
+            "minItems": 1,
+            "maxItems": MAX_CREDENTIALS,
+            "description": (
+                f"Up to {MAX_CREDENTIALS} tokens. Live ones are revoked at once; unknown, malformed and "
+                "already revoked ones are ignored, and the answer does not say which were which."
+            ),
+        }
+    },
+    "required": ["credentials"],
 }
 
 SCOPE_SCHEMA: dict[str, Any] = {
@@ -93,6 +113,7 @@ def body_schemas() -> dict[str, dict[str, Any]]:
     """Every request body schema (and the ``Scope`` they share), by component name."""
     out: dict[str, dict[str, Any]] = {
         "AccessTokenBody": copy.deepcopy(ACCESS_TOKEN_BODY),
+        "RevocationBody": copy.deepcopy(REVOCATION_BODY),
         "Scope": copy.deepcopy(SCOPE_SCHEMA),
     }
     for model in (bodies.GetOrCreateBody, bodies.CreateBody, bodies.UpdateBody):

@@ -24,10 +24,12 @@ USER_BASIC_OR_TOKEN: list[dict[str, list[str]]] = [{USER_BASIC_SCHEME: []}, {TOK
 TAG_AUTHORIZATIONS = "oauth-authorizations"
 TAG_APPLICATIONS = "oauth-applications"
 TAG_USERS = "users"
+TAG_CREDENTIALS = "credentials"
 TAGS = [
     {"name": TAG_AUTHORIZATIONS, "description": "Authorizations and grants of a user (user Basic)."},
     {"name": TAG_APPLICATIONS, "description": "An OAuth app checks, resets and revokes its tokens (app Basic)."},
     {"name": TAG_USERS, "description": "The authenticated user: how clients confirm that a token works."},
+    {"name": TAG_CREDENTIALS, "description": "Anyone who finds a leaked token has it revoked (no credentials)."},
 ]
 
 TITLE = "authorize: GitHub's OAuth Authorizations API"

@@ -180,5 +180,7 @@ class GitHubError(_Doc):
     and ``documentation_url``."""
 
     message: str = Field(examples=["Not Found"])
-    errors: list[FieldError] | SkipJsonSchema[None] = _omittable("Only on `Validation Failed`.")
+    errors: list[FieldError] | list[str] | SkipJsonSchema[None] = _omittable(
+        "Only on `Validation Failed`: per-field errors, or (credential revocation) reasons as strings."
+    )
     documentation_url: str = Field(examples=[DOCS_V3])

@@ -51,6 +51,7 @@ from .responses import (
     field_errors,
     ok,
 )
+from .revocation import REVOCATION_OPERATIONS
 
 _SECRET = "abcd" * 10
 
@@ -291,3 +292,4 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         ),
     ),
 }
+OPERATIONS.update(REVOCATION_OPERATIONS)

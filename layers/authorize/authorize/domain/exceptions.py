@@ -61,3 +61,16 @@ class Unavailable(DomainError):
 
 class Contention(DomainError):
     """Concurrent writers kept changing the record until the deadline: try again later."""
+
+
+class CredentialsNotAccepted(DomainError):
+    """Credentials sent to an endpoint that only answers anonymous callers (credential revocation)."""
+
+
+class RequestRefused(DomainError):
+    """A request that GitHub answers with a plain reason, not per-field errors (credential revocation:
+    a malformed list, or too many requests from one address)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..domain.exceptions import FieldError, ValidationFailed
+from ..domain.exceptions import FieldError, RequestRefused, ValidationFailed
 from ..domain.inputs import MAX_FINGERPRINT, CreateBody, GetOrCreateBody, UpdateBody, clean_fingerprint
 
 RawBody = bytes | str | None
@@ -136,3 +136,15 @@ def access_token_body(raw: RawBody) -> str:
     if not isinstance(token, str) or not token:
         raise ValidationFailed(FieldError("access_token", "missing_field"))
     return token
+
+
+def revocation_body(raw: RawBody, max_credentials: int) -> list[str]:
+    """``{"credentials": [...]}``: 1 to ``max_credentials`` strings."""
+    credentials = parse_json_object(raw).get("credentials")
+    if (
+        not isinstance(credentials, list)
+        or not 1 <= len(credentials) <= max_credentials
+        or not all(isinstance(c, str) for c in credentials)
+    ):
+        raise RequestRefused(f"credentials must be a list of 1 to {max_credentials} strings")
+    return credentials

@@ -15,6 +15,7 @@ from ..domain.exceptions import (
     AuthenticationRequired,
     BadCredentials,
     Contention,
+    CredentialsNotAccepted,
     DomainError,
     FieldError,
     InvalidApplication,
@@ -22,6 +23,7 @@ from ..domain.exceptions import (
     NotFound,
     OtpRequired,
     PasswordRequired,
+    RequestRefused,
     Unavailable,
     ValidationFailed,
 )
@@ -50,9 +52,11 @@ ANSWERS: dict[type[Exception], Answer] = {
     ),
     LockedOut: Answer(403, "Maximum number of login attempts exceeded. Please try again later.", DOCS_V3),
     PasswordRequired: Answer(403, "This API can only be accessed with username and password Basic Auth", DOCS_V3),
+    CredentialsNotAccepted: Answer(403, "Forbidden"),
     NotFound: Answer(404, "Not Found"),
     InvalidApplication: Answer(422, "Invalid Application client_id or secret."),
     ValidationFailed: Answer(422, "Validation Failed"),
+    RequestRefused: Answer(422, "Validation Failed"),
     Unavailable: Answer(
         503, "Service Unavailable. Please try again later.", DOCS_V3, {"Retry-After": str(RETRY_AFTER_SECONDS)}
     ),
@@ -107,6 +111,8 @@ def to_github(exc: Exception, docs: OperationDocs | None = None) -> GitHubError:
     body: dict[str, Any] = {"message": answer.message}
     if isinstance(exc, ValidationFailed):
         body["errors"] = [field_error(f) for f in exc.fields]
+    elif isinstance(exc, RequestRefused):
+        body["errors"] = [exc.reason]  # GitHub's "Validation Error Simple": reasons as strings
     body["documentation_url"] = url
     return GitHubError(answer.status, body, dict(answer.headers))
 

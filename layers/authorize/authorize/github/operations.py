@@ -14,6 +14,7 @@ from .docs import (
     DOCS_GET_OR_CREATE_FINGERPRINT,
     DOCS_RESET,
     DOCS_REVOKE,
+    DOCS_REVOKE_CREDENTIALS,
     DOCS_REVOKE_GRANT,
     DOCS_UPDATE,
     DOCS_V3,
@@ -40,6 +41,7 @@ OPERATION_DOCS: dict[tuple[str, str], OperationDocs] = {
     ("DELETE", "/applications/{client_id}/tokens/{access_token}"): OperationDocs(DOCS_REVOKE),
     ("DELETE", "/applications/{client_id}/grants/{access_token}"): OperationDocs(DOCS_REVOKE_GRANT),
     ("GET", "/user"): OperationDocs(DOCS_V3),
+    ("POST", "/credentials/revoke"): OperationDocs(DOCS_REVOKE_CREDENTIALS),
 }
 
 

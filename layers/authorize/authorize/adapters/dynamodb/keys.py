@@ -9,6 +9,8 @@ Items (pk / sk), all in one table with a string partition key ``pk`` and sort ke
   AUTHID#<id> / AUTHID                       id guard and lookup copy by id; after a delete a
                                              tombstone (``deleted``) that keeps the id from reuse
   TOKEN#<sha256(token)> / TOKEN              token guard and lookup copy by token hash
+  RATE#<bucket> / W#<window>                 requests of one client address in one window (the
+                                             credential revocation API's limit), purged by ``ttl``
   COUNTER#user / COUNTER                     the user id sequence (attribute ``value``)
 ``<fp>`` is ``-`` for no fingerprint, else ``F`` + SHA-256 of the fingerprint (fingerprints may be
 longer than a comfortable sort key, and need no prefix ordering). A user's authorizations are one
@@ -29,6 +31,7 @@ PK = "pk"
 SK = "sk"
 TTL_ATTRIBUTE = "ttl"
 FAILURES_ATTRIBUTE = "failures"
+REQUESTS_ATTRIBUTE = "requests"
 COUNTER_ATTRIBUTE = "value"
 
 # The ``kind`` attribute of each item type (for people reading the table, and for scans).
@@ -57,6 +60,10 @@ def app_key(client_id: str) -> Item:
 
 def lock_key(login: str, window_start: int) -> Item:
     return _key(f"LOCK#{login.lower()}", f"W#{window_start}")
+
+
+def rate_key(bucket: str, window_start: int) -> Item:
+    return _key(f"RATE#{bucket}", f"W#{window_start}")
 
 
 def user_counter_key() -> Item:

@@ -29,6 +29,7 @@ from .keys import (
     COUNTER_ATTRIBUTE,
     FAILURES_ATTRIBUTE,
     PK,
+    REQUESTS_ATTRIBUTE,
     TTL_ATTRIBUTE,
     app_key,
     authorization_key,
@@ -36,6 +37,7 @@ from .keys import (
     id_guard_key,
     keyed_authorization_key,
     lock_key,
+    rate_key,
     same_key,
     token_key,
     user_authorizations_pk,
@@ -46,6 +48,7 @@ from .transactions import NOT_EXISTS, SAME_REVISION, Transactions, failed
 
 # A transaction takes 100 items; each authorization deleted is 3 of them.
 DELETES_PER_TRANSACTION = 33
+BATCH_GET_KEYS = 100  # BatchGetItem's limit
 
 
 class DynamoDBStore(AuthorizationStore):
@@ -100,6 +103,16 @@ class DynamoDBStore(AuthorizationStore):
         return live_authorization(self._get(token_key(token_hash)))
 
     @translate_faults
+    def find_tokens(self, token_hashes: Sequence[str]) -> list[AuthorizationRecord]:
+        records: list[AuthorizationRecord] = []
+        unique = list(dict.fromkeys(token_hashes))
+        for start in range(0, len(unique), BATCH_GET_KEYS):
+            chunk = unique[start : start + BATCH_GET_KEYS]
+            found = self._batch_get({h: token_key(h) for h in chunk})
+            records += [r for r in map(live_authorization, found.values()) if r is not None]
+        return records
+
+    @translate_faults
     def list_authorizations(self, user_id: int) -> list[AuthorizationRecord]:
         records: list[AuthorizationRecord] = []
         kwargs: dict[str, Any] = {
@@ -149,6 +162,21 @@ class DynamoDBStore(AuthorizationStore):
                 ":one": {"N": "1"},
                 ":ttl": {"N": str(expires_at)},
                 ":max": {"N": str(max_failures)},
+            },
+        )
+
+    @translate_faults
+    def count_request(self, bucket: str, window_start: int, expires_at: int, limit: int) -> bool:
+        return self._conditional(
+            self._client.update_item,
+            Key=rate_key(bucket, window_start),
+            UpdateExpression="ADD #requests :one SET #ttl = :ttl",
+            ConditionExpression="attribute_not_exists(#requests) OR #requests < :limit",
+            ExpressionAttributeNames={"#requests": REQUESTS_ATTRIBUTE, "#ttl": TTL_ATTRIBUTE},
+            ExpressionAttributeValues={
+                ":one": {"N": "1"},
+                ":ttl": {"N": str(expires_at)},
+                ":limit": {"N": str(limit)},
             },
         )
 
