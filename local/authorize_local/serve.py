@@ -12,7 +12,7 @@ Environment:
                              current request in shared state, so one process cannot run two at once)
 
 Requests go through the real Lambda handler (functions/authorize/app.py) with API Gateway-shaped
-events; see ``http_server``.
+events; see ``apigw``.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .apigw import InProcessInvoker, Invoker, LocalApiServer, ProcessPoolInvoker, quiet_local_warnings
 from .embedded_db import EmbeddedDBError, EmbeddedDynamoDB, free_port, port_is_free, resolve_backend
-from .http_server import InProcessInvoker, Invoker, LocalApiServer, ProcessPoolInvoker, quiet_local_warnings
 from .local_env import apply_local_env, is_local_endpoint
 
 DEFAULT_PORT = 3000
@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); set PORT", file=sys.stderr)
             return 1
         print(banner(server.base_url, db_line, table, invoker.description, demo["totp_secret"]), flush=True)
-        server.serve_forever(poll_interval=0.5)
+        server.serve_forever()
     except (KeyboardInterrupt, _Stop):
         print("\nstopping ...", flush=True)
     except EmbeddedDBError as exc:
@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         stopping = True
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the cleanup
         if server is not None:
-            server.server_close()
+            server.stop()
         if invoker is not None:
             invoker.close()
         if db is not None:

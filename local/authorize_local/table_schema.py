@@ -1,4 +1,6 @@
-"""Create the DynamoDB table from template.yaml, so local runs and tests cannot drift from AWS."""
+"""Create the DynamoDB table from template.yaml, so local runs and tests cannot drift from AWS.
+
+``load_template`` is the one reader of template.yaml for local code (the access log's route templates too)."""
 
 from __future__ import annotations
 
@@ -33,9 +35,14 @@ _CfnLoader.add_multi_constructor("!", _cfn_tag)
 
 
 @lru_cache(maxsize=2)
-def table_properties(template: Path = TEMPLATE) -> dict[str, Any]:
+def load_template(template: Path = TEMPLATE) -> dict[str, Any]:
+    """template.yaml as data; short-form tags become their long form (``!Ref x`` -> ``{"Ref": "x"}``)."""
     doc = yaml.load(template.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
-    return dict(doc["Resources"][TABLE_RESOURCE]["Properties"])
+    return dict(doc)
+
+
+def table_properties(template: Path = TEMPLATE) -> dict[str, Any]:
+    return dict(load_template(template)["Resources"][TABLE_RESOURCE]["Properties"])
 
 
 def create_table_kwargs(table_name: str, template: Path = TEMPLATE) -> dict[str, Any]:
