@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = REPO_ROOT / "template.yaml"
+# A symbolic link to the repository's template.yaml: a built package (pipx install .) carries a copy.
+TEMPLATE = Path(__file__).resolve().parent / "template.yaml"
 TABLE_RESOURCE = "AuthorizeTable"
 _CREATE_KEYS = ("KeySchema", "AttributeDefinitions", "BillingMode", "GlobalSecondaryIndexes", "LocalSecondaryIndexes")
 
