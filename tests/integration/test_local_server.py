@@ -413,6 +413,10 @@ def test_admin_cli_against_the_embedded_db(api: Api) -> None:
     usage = run_admin(db, "user", "create", login)
     assert usage.returncode == 2
 
+    seeded = run_admin(db, "demo", "seed")  # what make sam-local runs: nothing new, the same 2FA seed
+    assert seeded.returncode == 0, seeded.stderr
+    assert json.loads(seeded.stdout) == {"created": [], "totp_secret": db.totp_secret}
+
     missing = run_admin(
         dataclasses.replace(db, table="no-such-table"), "user", "create", "x", "--password-stdin", stdin="pw"
     )
