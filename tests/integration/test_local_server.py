@@ -183,6 +183,10 @@ def test_swagger_ui_and_openapi_document_are_served(api: Api) -> None:
     assert document.status_code == 200
     paths = document.json()["paths"]
     assert "/authorizations/clients/{client_id}" in paths and "/authorizations" in paths
+    root = requests.get(f"{api.base_url}/", timeout=30, allow_redirects=False)
+    assert root.status_code == 302 and root.headers["Location"] == "/swagger"
+    assert root.json()["documentation_url"] == DOCS
+    assert requests.post(f"{api.base_url}/", timeout=30).status_code == 404  # only GET and HEAD: ANY / in AWS
 
 
 def test_health(api: Api) -> None:
@@ -281,6 +285,7 @@ def test_expect_100_continue_with_oversized_length_is_refused(api: Api, excess: 
         (b"PUT /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
         (b"PUT /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
         (b"GET x HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        (b"GET http://[x/y HTTP/1.1\r\nHost: x\r\n\r\n", 400),
     ],
     ids=[
         "garbage",
@@ -294,6 +299,7 @@ def test_expect_100_continue_with_oversized_length_is_refused(api: Api, excess: 
         "coding",
         "chunk",
         "target",
+        "absolute-target",
     ],
 )
 def test_malformed_requests_get_json_errors(api: Api, request_bytes: bytes, status: int) -> None:

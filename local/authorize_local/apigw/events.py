@@ -50,7 +50,10 @@ def parse_target(raw: str) -> Target | None:
     if not raw.startswith("/"):
         if not raw.lower().startswith(("http://", "https://")):
             return None
-        parts = urlsplit(raw)
+        try:
+            parts = urlsplit(raw)
+        except ValueError:  # e.g. "http://[" : no valid authority
+            return None
         raw = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     path, _, query = raw.partition("?")
     return Target(encode_path(path.partition("#")[0]), query.partition("#")[0])

@@ -49,8 +49,9 @@ class ApiGatewayApp:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.monotonic()
         method = str(environ.get("REQUEST_METHOD", ""))
-        target = events.parse_target(str(environ.get("REQUEST_URI") or "/"))
+        target: events.Target | None = None
         try:
+            target = events.parse_target(str(environ.get("REQUEST_URI") or "/"))
             status, headers, body = self._answer(environ, method, target)
         except Exception:  # a bug here: log it, answer JSON
             log.exception("error while handling a request")
