@@ -3,9 +3,9 @@
 waitress (Pylons project, pure Python) parses and frames HTTP/1.1: keep-alive and pipelining, chunked
 bodies, ``Expect: 100-continue``, blank lines between requests, conflicting or invalid framing, header
 and body limits. Its channels are asynchronous and a pool of threads runs the application, so idle or
-slow connections cost no thread. Two changes to it: the errors it answers by itself (400, 413, 431,
-501, ...) are GitHub-shaped JSON instead of its plain text, and a request it has refused already gets
-no "100 Continue".
+slow connections cost no thread. Three changes to it: the errors it answers by itself (400, 413, 431,
+501, ...) are GitHub-shaped JSON instead of its plain text, a request it has refused already gets no
+"100 Continue", and a target its URL parsing chokes on is a 400 rather than a dropped connection.
 
 Werkzeug's development server was not chosen: it closes the connection after every response
 (docs/decisions.md).
@@ -19,6 +19,7 @@ import threading
 from typing import Any, TextIO
 
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import create_server
 from waitress.task import ErrorTask
 
@@ -55,8 +56,21 @@ class JsonErrorTask(ErrorTask):
             stream.flush()
 
 
+class RequestParser(HTTPRequestParser):
+    """waitress's parser, with a request target that ``urlsplit`` refuses (``http://[x/y``: "Invalid IPv6
+    URL") answered 400 like any other bad target. In waitress 3.0.2 that ValueError escapes the parser and
+    the connection closes without an answer."""
+
+    def parse_header(self, header_plus: bytes) -> None:
+        try:
+            super().parse_header(header_plus)
+        except ValueError as exc:
+            raise ParsingError("Bad URI") from exc
+
+
 class JsonErrorChannel(HTTPChannel):
     error_task_class = JsonErrorTask
+    parser_class = RequestParser
 
     def send_continue(self) -> None:
         """No "100 Continue" to a request already refused (a Content-Length over the limit): waitress
