@@ -1,6 +1,6 @@
 """Local server throughput: the ``make serve`` stack under concurrent clients.
 
-``authorize_local.http_server.LocalApiServer`` (127.0.0.1, a random port) in front of a
+``authorize_local.apigw.LocalApiServer`` (127.0.0.1, a random port) in front of a
 ``ProcessPoolInvoker(4)`` (4 worker processes, one invocation at a time each, as ``make serve`` runs
 it), on moto's server (in this process, as ``make serve`` runs it) and on DynamoDB Local. A separate
 client process (bench/loadgen.py) sends the same get-or-create PUT (the 200 path) from 1, 8 and 32
@@ -49,7 +49,7 @@ def _loadgen(url: str, concurrency: int) -> dict[str, Any]:
 def run_backend(endpoint: str, levels: list[int], *, password_cache: bool = True) -> list[dict[str, Any]]:
     import requests
     from authorize.adapters.dynamodb.store import DynamoDBStore
-    from authorize_local.http_server import LocalApiServer, ProcessPoolInvoker
+    from authorize_local.apigw import LocalApiServer, ProcessPoolInvoker
 
     client = common.dynamodb_client(endpoint)
     table = common.new_table(client, "authorize-throughput")

@@ -1,12 +1,9 @@
 # OpenAPI targets. Included by the main Makefile; also usable alone: make -f mk/openapi.mk openapi-check
 # docs/openapi.json is generated from the Lambda's resolver (local/authorize_local/openapi/); the unit
-# tests fail when it is stale, like openapi-check. `make serve` shows it with Swagger UI at /swagger.
+# tests fail when it is stale, like openapi-check. `make serve` shows it with Swagger UI at /swagger
+# (Powertools' page, its assets from the Powertools wheel: nothing from npm, nothing from the internet).
 
 PY ?= .venv/bin/python
-
-# swagger-ui-dist (package.json) depends on @scarf/scarf, whose install script sends usage analytics
-# unless told not to: keep `npm ci`/`npm install` run from make quiet.
-export SCARF_ANALYTICS := false
 
 .PHONY: openapi openapi-check
 

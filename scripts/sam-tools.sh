@@ -6,7 +6,7 @@
 #   scripts/sam-tools.sh sam ARGS...     run `sam ARGS...` (telemetry off, python3.13 on PATH)
 #   scripts/sam-tools.sh cfn-lint ARGS   run cfn-lint
 #   scripts/sam-tools.sh compile         precompile .aws-sam/build to bytecode (see below)
-#   scripts/sam-tools.sh local-up        docker network + DynamoDB Local + table (idempotent)
+#   scripts/sam-tools.sh local-up        docker network + DynamoDB Local + table + demo data (idempotent)
 #   scripts/sam-tools.sh local-down      remove the DynamoDB Local container and the network
 #
 # Settings (environment): INFRA_PYTHON (interpreter for the venv, default python3),
@@ -93,6 +93,13 @@ local_up() {
       AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}" \
       AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-us-east-1}" \
       .venv/bin/authorize-admin table create
+    # The demo users and app of `make serve`, sealed with the function's key from env.local.json.
+    AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:$INFRA_DYNAMODB_PORT" TABLE_NAME="$INFRA_TABLE_NAME" \
+      AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}" \
+      AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-us-east-1}" \
+      TOTP_ENCRYPTION_KEY="$(.venv/bin/python -c 'import json; print(json.load(open("env.local.json"))["AuthorizeFunction"]["TOTP_ENCRYPTION_KEY"])')" \
+      .venv/bin/authorize-admin demo seed
+    echo "sam-tools: demo data: monalisa and hubot (password correct-horse-battery-staple), app abcde12345fghij67890 (secret abcd x 10)"
   else
     echo "sam-tools: .venv/bin/authorize-admin not found (run 'make venv'); create the table yourself" >&2
   fi

@@ -3,6 +3,7 @@
   authorize-admin user create LOGIN --password-stdin [--totp]
   authorize-admin app create NAME --url URL [--token-lifetime SECONDS]
   authorize-admin table create
+  authorize-admin demo seed        (the demo users and app of make serve, unless they exist)
 
 Talks to the table ``$TABLE_NAME`` (default ``authorize``) at ``$AWS_ENDPOINT_URL_DYNAMODB`` when set,
 else in AWS with the usual credential chain. Against a DynamoDB on this machine it uses placeholder
@@ -37,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Create users and OAuth apps in the authorize table.",
         epilog="Environment: TABLE_NAME (default authorize), AWS_ENDPOINT_URL_DYNAMODB (local DynamoDB).",
     )
-    groups = parser.add_subparsers(dest="group", required=True, metavar="{user,app,table}")
+    groups = parser.add_subparsers(dest="group", required=True, metavar="{user,app,table,demo}")
 
     user = groups.add_parser("user", help="users").add_subparsers(dest="action", required=True)
     user_create = user.add_parser("create", help="create a user; prints its id (and TOTP secret)")
@@ -61,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
 
     table = groups.add_parser("table", help="the DynamoDB table").add_subparsers(dest="action", required=True)
     table.add_parser("create", help="create the table from template.yaml unless it exists")
+
+    demo = groups.add_parser("demo", help="the demo data of make serve").add_subparsers(dest="action", required=True)
+    demo.add_parser("seed", help="create the demo users and app unless they exist; prints the 2FA user's TOTP secret")
     return parser
 
 
@@ -109,6 +113,10 @@ def _run(args: argparse.Namespace) -> dict[str, Any]:
         return {"table": table, "created": ensure_table(client, table)}
 
     store = DynamoDBStore(client, table)
+    if args.group == "demo":
+        from .serve import seed_demo
+
+        return seed_demo(store)
     try:
         if args.group == "user":
             assert password is not None

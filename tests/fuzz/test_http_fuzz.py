@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 import requests
-from authorize_local.http_server import MAX_BODY_BYTES
+from authorize_local.apigw import MAX_BODY_BYTES
 from authorize_local.openapi.document import DOCUMENT, operations
 from authorize_local.serve import DEMO_2FA_USER, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_USER
 from hypothesis import example, given

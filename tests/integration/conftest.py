@@ -16,7 +16,7 @@ from authorize.adapters.dynamodb.store import DynamoDBStore
 from authorize.composition import UseCases
 from authorize.settings import Settings
 from authorize_local import embedded_db
-from authorize_local.http_server import InProcessInvoker, LocalApiServer, ProcessPoolInvoker
+from authorize_local.apigw import InProcessInvoker, LocalApiServer, ProcessPoolInvoker
 from authorize_local.serve import seed_demo
 from authorize_local.table_schema import ensure_table
 

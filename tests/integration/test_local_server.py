@@ -4,11 +4,13 @@ DynamoDB Local), plus the HTTP layer's own edge cases and the admin CLI."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import hashlib
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -24,7 +26,8 @@ import boto3
 import pyotp
 import pytest
 import requests
-from authorize_local.http_server import MAX_BODY_BYTES, LocalApiServer
+from authorize_local.apigw import MAX_BODY_BYTES, LocalApiServer
+from authorize_local.apigw.server import FRAMING_ALLOWANCE
 from authorize_local.serve import DEMO_2FA_USER, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_USER
 from botocore.config import Config
 
@@ -70,7 +73,7 @@ def raw_connect(api: Api) -> socket.socket:
 
 def read_response(reader: Any) -> tuple[int, dict[str, str], bytes]:
     status_line = reader.readline()
-    assert status_line.startswith(b"HTTP/1.1 "), status_line
+    assert status_line.startswith((b"HTTP/1.1 ", b"HTTP/1.0 ")), status_line
     status = int(status_line.split()[1])
     headers: dict[str, str] = {}
     while True:
@@ -180,6 +183,10 @@ def test_swagger_ui_and_openapi_document_are_served(api: Api) -> None:
     assert document.status_code == 200
     paths = document.json()["paths"]
     assert "/authorizations/clients/{client_id}" in paths and "/authorizations" in paths
+    root = requests.get(f"{api.base_url}/", timeout=30, allow_redirects=False)
+    assert root.status_code == 302 and root.headers["Location"] == "/swagger"
+    assert root.json()["documentation_url"] == DOCS
+    assert requests.post(f"{api.base_url}/", timeout=30).status_code == 404  # only GET and HEAD: ANY / in AWS
 
 
 def test_health(api: Api) -> None:
@@ -231,51 +238,68 @@ def test_body_over_10_mb_is_refused(api: Api) -> None:
     assert "too large" in body["message"]
 
 
-def test_chunked_body_over_10_mb_is_refused_before_it_is_read(api: Api) -> None:
+def test_chunked_body_far_over_10_mb_is_refused_before_its_end(api: Api) -> None:
+    """The server counts a chunked body as it arrives and answers 413 once it is past the limit and the
+    allowance for chunk framing, without waiting for the rest of it; the connection closes."""
     path = urlsplit(put_url(api)).path
     head = f"PUT {path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
-    status, headers, body = raw_request(api, head + f"{MAX_BODY_BYTES + 1:x}\r\n".encode())
+    size = MAX_BODY_BYTES + FRAMING_ALLOWANCE
+    with raw_connect(api) as sock:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # it stops reading once it answers
+            sock.sendall(head + f"{size:x}\r\n".encode() + b"x" * size)  # the chunk, never its end
+        status, headers, body = read_response(sock.makefile("rb"))
     assert status == 413 and headers["connection"] == "close"
     assert json.loads(body)["documentation_url"] == DOCS
 
 
-def test_expect_100_continue_with_oversized_length_is_refused(api: Api) -> None:
+@pytest.mark.parametrize("excess", [1, FRAMING_ALLOWANCE], ids=["just-over", "far-over"])
+def test_expect_100_continue_with_oversized_length_is_refused(api: Api, excess: int) -> None:
+    """A Content-Length far over the limit is refused before the body is sent (no "100 Continue");
+    one just over it after the body, with the same 413."""
     path = urlsplit(put_url(api)).path
-    status, _, body = raw_request(
-        api,
-        f"PUT {path} HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
-        f"Content-Length: {MAX_BODY_BYTES + 1}\r\n\r\n".encode(),
-    )
-    assert status == 413 and json.loads(body)["message"]
+    length = MAX_BODY_BYTES + excess
+    with raw_connect(api) as sock:
+        sock.sendall(
+            f"PUT {path} HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: {length}\r\n\r\n".encode()
+        )
+        reader = sock.makefile("rb")
+        status, _, body = read_response(reader)
+        if excess == 1:
+            assert status == 100
+            sock.sendall(b"x" * length)
+            status, _, body = read_response(reader)
+    assert status == 413 and "too large" in json.loads(body)["message"]
 
 
 @pytest.mark.parametrize(
     ("request_bytes", "status"),
     [
         (b"GARBAGE\r\n\r\n", 400),
-        (b"GET /x HTTP/9.9\r\nHost: x\r\n\r\n", 505),
+        (b"GET /x HTTP/9.9\r\nHost: x\r\n\r\n", 404),  # answered as HTTP/1.0 (docs/decisions.md)
         (b"GET /x FOO/1.1\r\nHost: x\r\n\r\n", 400),
-        (b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        (b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 431),  # the line counts towards 64 KiB
         (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70000 + b"\r\n\r\n", 431),
-        (b"GET / HTTP/1.1\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(150)) + b"\r\n", 431),
+        (b"GET /x HTTP/1.1\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(150)) + b"\r\n", 404),
         (b"PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400),
         (b"PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400),
         (b"PUT /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
         (b"PUT /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
         (b"GET x HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        (b"GET http://[x/y HTTP/1.1\r\nHost: x\r\n\r\n", 400),
     ],
     ids=[
         "garbage",
         "version",
         "protocol",
-        "uri-414",
+        "uri-431",
         "header-431",
-        "headers-431",
+        "many-headers",
         "length",
         "lengths",
         "coding",
         "chunk",
         "target",
+        "absolute-target",
     ],
 )
 def test_malformed_requests_get_json_errors(api: Api, request_bytes: bytes, status: int) -> None:
@@ -395,6 +419,10 @@ def test_admin_cli_against_the_embedded_db(api: Api) -> None:
     usage = run_admin(db, "user", "create", login)
     assert usage.returncode == 2
 
+    seeded = run_admin(db, "demo", "seed")  # what make sam-local runs: nothing new, the same 2FA seed
+    assert seeded.returncode == 0, seeded.stderr
+    assert json.loads(seeded.stdout) == {"created": [], "totp_secret": db.totp_secret}
+
     missing = run_admin(
         dataclasses.replace(db, table="no-such-table"), "user", "create", "x", "--password-stdin", stdin="pw"
     )
@@ -494,3 +522,144 @@ def test_embedded_db_takes_concurrent_transactions(database: Database) -> None:
 
     with ThreadPoolExecutor(max_workers=32) as pool:
         list(pool.map(transact, range(200)))
+
+
+# --- the server's own output ------------------------------------------------------------------------
+
+
+def test_server_output_carries_no_credentials(database: Database, capfd: pytest.CaptureFixture[str]) -> None:
+    """The access log (and anything else the server and the function print) never shows a token or a
+    client secret, though the legacy routes carry tokens in the path and clients send secrets in queries."""
+    from authorize.adapters.dynamodb.store import DynamoDBStore
+    from authorize.composition import UseCases
+    from authorize.settings import Settings
+    from authorize_local.apigw import InProcessInvoker
+
+    settings = dataclasses.replace(Settings.from_env(), table_name=database.table)
+    invoker = InProcessInvoker(UseCases.build(DynamoDBStore(database.client, database.table), settings))
+    server = LocalApiServer(invoker).start_in_thread()  # not quiet: the access log goes to stderr
+    app = (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+    base = f"{server.base_url}/applications/{DEMO_CLIENT_ID}"
+    try:
+        created = requests.put(
+            f"{server.base_url}/authorizations/clients/{DEMO_CLIENT_ID}/{fresh_fingerprint()}",
+            json=BODY, auth=AUTH, timeout=30,
+        )  # fmt: skip
+        token = created.json()["token"]
+        assert requests.get(f"{base}/tokens/{token}", auth=app, timeout=30).status_code == 200
+        reset = requests.post(f"{base}/tokens/{token}", auth=app, timeout=30)
+        assert reset.status_code == 200, reset.text
+        new_token = reset.json()["token"]
+        query = f"client_id={DEMO_CLIENT_ID}&client_secret={DEMO_CLIENT_SECRET}&access_token={new_token}"
+        requests.get(f"{server.base_url}/authorizations?{query}", auth=AUTH, timeout=30)
+        requests.post(f"{base}/token?{query}", json={"access_token": new_token}, auth=app, timeout=30)
+        raw_request(server, f"GET /applications/x/tokens/{new_token} HTTP/1.1\r\nContent-Length: x\r\n\r\n".encode())
+        assert requests.delete(f"{base}/grants/{new_token}", auth=app, timeout=30).status_code == 204
+    finally:
+        server.stop()
+        invoker.module.set_use_cases(None)
+    out, err = capfd.readouterr()
+    printed = out + err
+    assert '"GET /applications/{client_id}/tokens/{access_token} HTTP/1.1" 200' in printed  # it did log
+    for secret in (token, new_token, DEMO_CLIENT_SECRET, DEMO_PASSWORD):
+        assert secret not in printed
+
+
+# --- the embedded DynamoDB ------------------------------------------------------------------------
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses of the TCP sockets in LISTEN state on ``port`` (/proc/net/tcp and tcp6)."""
+    found = set()
+    for table, family in (("/proc/net/tcp", socket.AF_INET), ("/proc/net/tcp6", socket.AF_INET6)):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            address, _, hex_port = fields[1].partition(":")
+            if fields[3] != "0A" or int(hex_port, 16) != port:
+                continue
+            raw = bytes.fromhex(address)  # each 32-bit word in host (little-endian) order
+            packed = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
+            found.add(socket.inet_ntop(family, packed))
+    return found
+
+
+def test_embedded_dynamodb_listens_on_loopback_only(database: Database) -> None:
+    """Nobody on the network can read the table (password hashes, sealed TOTP seeds): the embedded
+    DynamoDB, moto or DynamoDB Local, accepts connections on 127.0.0.1 only."""
+    port = urlsplit(database.endpoint_url).port
+    assert port is not None
+    addresses = listening_addresses(port)
+    assert addresses, f"nothing listens on port {port}"
+    assert addresses <= {"127.0.0.1", "::ffff:127.0.0.1"}, addresses
+
+
+# --- make serve: data that survives a restart -------------------------------------------------------
+
+
+def serve_command() -> list[str]:
+    script = Path(sys.executable).with_name("authorize-serve")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "authorize_local.serve"]
+
+
+def run_serve(state: Path, persist: str, then: Any) -> tuple[str, Any]:
+    """``authorize-serve`` on DynamoDB Local with its state in ``state``; ``then(base_url)`` while it runs;
+    then SIGTERM. Returns its output and what ``then`` returned."""
+    from authorize_local.embedded_db import free_port
+
+    env = {k: v for k, v in os.environ.items() if k not in ("TOTP_ENCRYPTION_KEY", "AWS_ENDPOINT_URL_DYNAMODB")}
+    port = free_port()
+    env.update(
+        AUTHORIZE_LOCAL_DIR=str(state),
+        PERSIST=persist,
+        DYNAMODB="local",
+        PORT=str(port),
+        DYNAMODB_PORT=str(free_port()),
+        LAMBDA_WORKERS="0",
+        TABLE_NAME="authorize",
+    )
+    proc = subprocess.Popen(serve_command(), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            try:
+                if requests.get(f"{base}/_health", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert proc.poll() is None, proc.communicate()[0]
+            threading.Event().wait(0.1)
+        result = then(base)
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=60)
+    return output, result
+
+
+def test_serve_keeps_data_across_restarts_unless_told_not_to(tmp_path: Path) -> None:
+    from authorize_local.embedded_db import dynamodb_local_unavailable_reason
+
+    reason = dynamodb_local_unavailable_reason()
+    if reason:
+        pytest.skip(f"DynamoDB Local unavailable: {reason}")
+
+    def put(base: str) -> requests.Response:
+        return requests.put(f"{base}/authorizations/clients/{DEMO_CLIENT_ID}/kept", json=BODY, auth=AUTH, timeout=30)
+
+    first_out, first = run_serve(tmp_path, "1", put)
+    second_out, second = run_serve(tmp_path, "1", put)
+    assert first.status_code == 201 and second.status_code == 200, (first.text, second.text)
+    assert second.json()["id"] == first.json()["id"]
+    assert "(created now)" in first_out and "(kept from an earlier run)" in second_out
+    totp = [re.search(r"TOTP secret ([A-Z2-7]{16,})", out) for out in (first_out, second_out)]
+    assert totp[0] and totp[1] and totp[0].group(1) == totp[1].group(1)  # the same 2FA seed, still readable
+    assert "kept in" in second_out and (tmp_path / "dynamodb").is_dir()
+    key = (tmp_path / "totp.key").read_text().strip()
+    assert key and key not in first_out + second_out
+
+    memory_out, fresh = run_serve(tmp_path / "memory", "0", put)
+    assert fresh.status_code == 201 and "in memory" in memory_out and "(created now)" in memory_out
+    assert not (tmp_path / "memory" / "dynamodb").exists()

@@ -38,7 +38,7 @@ import pytest
 from authorize.adapters.dynamodb.keys import fingerprint_part
 from authorize.adapters.dynamodb.store import DynamoDBStore
 from authorize.usecases import admin
-from authorize_local.http_server import LocalApiServer, ProcessPoolInvoker
+from authorize_local.apigw import LocalApiServer, ProcessPoolInvoker
 from authorize_local.serve import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 from .race_helpers import (
