@@ -5,10 +5,9 @@ from __future__ import annotations
 import base64
 import os
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-FUNCTION_DIR = ROOT / "functions" / "authorize"
+from authorize_local.local_env import FUNCTION_DIR
+
 if str(FUNCTION_DIR) not in sys.path:
     sys.path.insert(0, str(FUNCTION_DIR))
 

@@ -23,9 +23,9 @@ import os
 import sys
 from typing import Any
 
-from .local_env import apply_local_env, is_local_endpoint
+from authorize.settings import DEFAULT_TABLE_NAME
 
-DEFAULT_TABLE = "authorize"
+from .local_env import apply_local_env, is_local_endpoint
 
 
 class CliError(Exception):
@@ -89,7 +89,7 @@ def _client(endpoint: str | None) -> Any:
 
 def _run(args: argparse.Namespace) -> dict[str, Any]:
     endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or None
-    table = os.environ.get("TABLE_NAME") or DEFAULT_TABLE
+    table = os.environ.get("TABLE_NAME") or DEFAULT_TABLE_NAME
     if is_local_endpoint(endpoint):
         apply_local_env()  # placeholder credentials if none, and the TOTP key make serve uses
     elif getattr(args, "totp", False) and not (
@@ -168,7 +168,7 @@ def _describe(exc: BaseException, endpoint: str | None, table: str) -> str | Non
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)  # exits 2 on usage errors
     endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or None
-    table = os.environ.get("TABLE_NAME") or DEFAULT_TABLE
+    table = os.environ.get("TABLE_NAME") or DEFAULT_TABLE_NAME
     try:
         result = _run(args)
     except KeyboardInterrupt:

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+FUNCTION_DIR = REPO_ROOT / "functions" / "authorize"  # the Lambda's code, imported as the runtime does
 KEY_FILE_NAME = "totp.key"
 DUMMY_ACCESS_KEY = "local"
 DUMMY_SECRET_KEY = "local"  # noqa: S105 - placeholder credentials for a local DynamoDB

@@ -32,6 +32,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from authorize.settings import DEFAULT_TABLE_NAME, BadSetting, int_env
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .apigw import InProcessInvoker, Invoker, LocalApiServer, ProcessPoolInvoker, quiet_local_warnings
@@ -40,7 +41,6 @@ from .local_env import apply_local_env, is_local_endpoint, state_dir
 
 DEFAULT_PORT = 3000
 DEFAULT_DYNAMODB_PORT = 8000
-DEFAULT_TABLE = "authorize"
 DEFAULT_WORKERS = 4
 
 DEMO_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - published demo credentials
@@ -57,13 +57,10 @@ class _Stop(Exception):
 
 
 def _int_env(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
     try:
-        return int(value)
-    except ValueError:
-        raise SystemExit(f"error: {name} must be a number, not {value!r}") from None
+        return int_env(os.environ, name, default, strict=True)
+    except BadSetting as exc:
+        raise SystemExit(f"error: {exc}") from None
 
 
 def seed_demo(store: Any) -> dict[str, Any]:
@@ -197,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("botocore").setLevel(logging.WARNING)
     quiet_local_warnings()
     port = _int_env("PORT", DEFAULT_PORT)
-    table = os.environ.get("TABLE_NAME") or DEFAULT_TABLE
+    table = os.environ.get("TABLE_NAME") or DEFAULT_TABLE_NAME
     os.environ["TABLE_NAME"] = table
     workers = _int_env("LAMBDA_WORKERS", DEFAULT_WORKERS)
     endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or None

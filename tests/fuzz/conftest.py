@@ -21,11 +21,11 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from authorize_local.local_env import REPO_ROOT
 from hypothesis import HealthCheck, Phase, seed, settings
 
 # The integration fixtures (an embedded DynamoDB per backend, the demo data, the local server with the
@@ -35,8 +35,7 @@ from tests.integration import conftest as integration
 api = integration.api
 database = integration.database
 
-ROOT = Path(__file__).resolve().parents[2]
-COUNTS_FILE = ROOT / ".local" / "fuzz_counts.json"  # generated, not tracked
+COUNTS_FILE = REPO_ROOT / ".local" / "fuzz_counts.json"  # generated, not tracked
 DOCS_PREFIX = "https://developer.github.com/"
 # Python traceback text: its header, or a frame line ('File "/x/y.py", line 12').
 TRACEBACK = re.compile(rb'Traceback \(most recent call last\)|File "[^"\n]+\.py", line \d+')
@@ -178,7 +177,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     seconds = sum(TALLY.seconds.values())
     parts = ", ".join(f"{k}: {n}" for k, n in sorted(TALLY.requests.items()))
     terminalreporter.write_line(
-        f"fuzz requests tried: {total} in {seconds:.1f}s ({parts}); written to {COUNTS_FILE.relative_to(ROOT)}"
+        f"fuzz requests tried: {total} in {seconds:.1f}s ({parts}); written to {COUNTS_FILE.relative_to(REPO_ROOT)}"
     )
 
 

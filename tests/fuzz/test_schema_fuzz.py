@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
+from authorize_local.openapi.document import DOCUMENT
 from authorize_local.serve import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_USER
 from hypothesis import given
 from hypothesis import strategies as st
@@ -38,7 +39,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.fuzz.conftest import ROOT, FuzzRun, check_answer, scaled
+from tests.fuzz.conftest import FuzzRun, check_answer, scaled
 
 pytestmark = pytest.mark.integration
 
@@ -88,7 +89,7 @@ def api_schema(api: Any, session: requests.Session) -> Any:
 
 def test_openapi_document_served_is_the_committed_one(api: Any, session: requests.Session) -> None:
     """What the schema fuzzing reads is docs/openapi.json (the server lists itself first in `servers`)."""
-    committed = json.loads((ROOT / "docs" / "openapi.json").read_text("utf-8"))
+    committed = json.loads(DOCUMENT.read_text("utf-8"))
     served = session.get(f"{api.base_url}/openapi.json", timeout=30).json()
     served.pop("servers", None)
     committed.pop("servers", None)

@@ -10,11 +10,21 @@ from dataclasses import dataclass, field
 DEFAULT_TABLE_NAME = "authorize"
 
 
-def int_env(env: Mapping[str, str], name: str, default: int, minimum: int | None = None) -> int:
-    """An integer setting: ``default`` when unset or not an integer, raised to ``minimum`` if below it."""
+class BadSetting(ValueError):
+    """A setting that is not what it must be (the message names it)."""
+
+
+def int_env(
+    env: Mapping[str, str], name: str, default: int, minimum: int | None = None, *, strict: bool = False
+) -> int:
+    """An integer setting: ``default`` when unset or empty, raised to ``minimum`` if below it. Not an
+    integer: ``default`` too (a deployed function keeps running), or ``BadSetting`` with ``strict``."""
+    raw = (env.get(name) or "").strip()
     try:
-        value = int(env.get(name, default))
+        value = int(raw) if raw else default
     except ValueError:
+        if strict:
+            raise BadSetting(f"{name} must be a number, not {raw!r}") from None
         value = default
     return value if minimum is None else max(minimum, value)
 

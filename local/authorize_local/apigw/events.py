@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from authorize.github.docs import DOCS_V3
+
 from ..lambda_context import DEFAULT_ACCOUNT
 from .invokers import InvocationError
 
-DOCS_V3 = "https://developer.github.com/v3"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 # Characters left as they are in the event's path; anything else is percent-encoded (RFC 3986 pchar).
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"

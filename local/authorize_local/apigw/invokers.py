@@ -27,9 +27,8 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from ..lambda_context import LocalLambdaContext
-from ..local_env import REPO_ROOT
+from ..local_env import FUNCTION_DIR
 
-FUNCTION_DIR = REPO_ROOT / "functions" / "authorize"
 HANDLER_MODULE = "app"
 
 

@@ -29,6 +29,7 @@ from authorize.github.operations import docs_for
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBase, Server, Tag
 
+from ..local_env import REPO_ROOT
 from .body_schemas import body_schemas
 from .components import (
     COMPONENT_HEADERS,
@@ -49,7 +50,7 @@ from .components import (
 )
 from .operation import Operation
 from .operations import OPERATIONS
-from .routes import HTTP_METHODS, REPO_ROOT, Routes, lambda_routes, rule
+from .routes import HTTP_METHODS, Routes, lambda_routes, rule
 
 DOCUMENT = REPO_ROOT / "docs" / "openapi.json"
 

@@ -13,14 +13,13 @@ import json
 import os
 import re
 import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-FUNCTION_DIR = REPO_ROOT / "functions" / "authorize"
+from ..local_env import FUNCTION_DIR
+
 HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
 
 # (METHOD, "/path/{param}") -> the route's path parameters (OpenAPI parameter objects), in order.
