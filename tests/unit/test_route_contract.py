@@ -21,9 +21,10 @@ from typing import Any
 
 import pytest
 from authorize.github.operations import OPERATION_DOCS
+from authorize_local.local_env import REPO_ROOT
 from authorize_local.openapi.document import DOCUMENT, operations
 from authorize_local.openapi.operations import OPERATIONS
-from authorize_local.openapi.routes import REPO_ROOT, lambda_routes, resolver_routes
+from authorize_local.openapi.routes import lambda_routes, resolver_routes
 from authorize_local.table_schema import load_template
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.api_gateway import Router
