@@ -36,7 +36,7 @@ api = integration.api
 database = integration.database
 
 COUNTS_FILE = REPO_ROOT / ".local" / "fuzz_counts.json"  # generated, not tracked
-DOCS_PREFIX = "https://developer.github.com/"
+DOCS_PREFIX = ("https://developer.github.com/", "https://docs.github.com/rest/")  # legacy pages, and newer endpoints
 # Python traceback text: its header, or a frame line ('File "/x/y.py", line 12').
 TRACEBACK = re.compile(rb'Traceback \(most recent call last\)|File "[^"\n]+\.py", line \d+')
 NO_BODY_STATUSES = frozenset({204, 205, 304})
