@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ PATHS: list[tuple[str, str]] = [
     ("put_2fa_wrong_otp", "PUT by a 2FA user with a wrong code (401)"),
     ("put_2fa_success", "PUT by a 2FA user with the current code (201)"),
     ("put_2fa_repeat", "PUT by a 2FA user re-sending the code just accepted (200)"),
+    ("put_existing_new_container", "PUT of an existing authorization, by a container new to the login (200)"),
     ("get_list", "GET /authorizations (200)"),
     ("get_one", "GET /authorizations/{id} (200)"),
     ("patch", "PATCH /authorizations/{id} (200)"),
@@ -83,79 +85,101 @@ def measure() -> dict[str, dict[str, Any]]:
 
     Expects the environment to be set up (``common.setup_env()`` or the test suite's conftest).
     """
-    import app as app_module
     import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        return run_scenario(boto3.client("dynamodb", region_name=common.REGION))
+
+
+Observer = Callable[[str, dict[str, Any]], None]
+
+
+def run_scenario(client: Any, table: str | None = None, observe: Observer | None = None) -> dict[str, dict[str, Any]]:
+    """Every path of ``PATHS`` once, in order, through the real handler on ``client`` (a fresh table
+    is created: ``table``, else the settings' name). ``observe(path, result)`` may add to each path's
+    result (the capacity meter does) right after its request."""
+    import dataclasses
+
+    import app as app_module
     import pyotp
     from authorize.adapters.dynamodb.store import DynamoDBStore
     from authorize.composition import UseCases
     from authorize.settings import Settings
     from authorize_local.table_schema import ensure_table
-    from moto import mock_aws
 
     results: dict[str, dict[str, Any]] = {}
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name=common.REGION)
-        settings = Settings.from_env()
-        ensure_table(client, settings.table_name)
-        store = DynamoDBStore(client, settings.table_name)
-        totp_secret = common.seed(store)["totp_secret"]
-        counter = CallCounter().attach(client)
-        app_module.set_use_cases(UseCases.build(store, settings))
-        context = common.Context()
+    settings = Settings.from_env()
+    if table is not None:
+        settings = dataclasses.replace(settings, table_name=table)
+    ensure_table(client, settings.table_name)
+    store = DynamoDBStore(client, settings.table_name)
+    totp_secret = common.seed(store)["totp_secret"]
+    counter = CallCounter().attach(client)
+    warm = UseCases.build(store, settings)
+    app_module.set_use_cases(warm)
+    context = common.Context()
+    if observe is not None:
+        observe("", {})  # the seeding is not any path's
 
-        def run(name: str, ev: dict[str, Any]) -> dict[str, Any]:
-            counter.reset()
-            response = app_module.lambda_handler(ev, context)
-            results[name] = {
-                "status": response["statusCode"],
-                "operations": list(counter.operations),
-                "calls": len(counter.operations),
-                "http_requests": counter.http_requests,
-            }
-            return json.loads(response["body"]) if response.get("body") else {}
+    def run(name: str, ev: dict[str, Any]) -> dict[str, Any]:
+        counter.reset()
+        response = app_module.lambda_handler(ev, context)
+        results[name] = {
+            "status": response["statusCode"],
+            "operations": list(counter.operations),
+            "calls": len(counter.operations),
+            "http_requests": counter.http_requests,
+        }
+        if observe is not None:
+            observe(name, results[name])
+        return json.loads(response["body"]) if response.get("body") else {}
 
-        me = common.basic(common.USER, common.PASSWORD)
-        app_auth = common.basic(common.CLIENT_ID, common.CLIENT_SECRET)
-        try:
-            run("login_cold", common.event("GET", "/user", auth=me))
-            created = run("put_create", common.put_event())
-            run("put_existing", common.put_event())
-            laptop = run("put_fingerprint", common.put_event("laptop"))
-            run("put_bad_credentials", common.put_event(password="wrong-password"))
-            run("put_2fa_challenge", common.put_event(login=common.TWO_FACTOR_USER))
-            run("put_2fa_wrong_otp", common.put_event(login=common.TWO_FACTOR_USER, otp=_wrong_code(totp_secret)))
-            code = pyotp.TOTP(totp_secret).now()
-            run("put_2fa_success", common.put_event(login=common.TWO_FACTOR_USER, otp=code))
-            run("put_2fa_repeat", common.put_event(login=common.TWO_FACTOR_USER, otp=code))
-            run("get_list", common.event("GET", "/authorizations", auth=me))
-            run("get_one", common.event("GET", f"/authorizations/{created['id']}", auth=me))
-            run("patch", common.event("PATCH", f"/authorizations/{created['id']}", auth=me, body={"note": "renamed"}))
-            pat = run("post", common.event("POST", "/authorizations", auth=me, body={"note": "bench script"}))
-            run("delete", common.event("DELETE", f"/authorizations/{pat['id']}", auth=me))
-            token = {"access_token": created["token"]}
-            run("app_check", common.event("POST", f"/applications/{common.CLIENT_ID}/token", auth=app_auth, body=token))
-            reset = run(
-                "app_reset", common.event("PATCH", f"/applications/{common.CLIENT_ID}/token", auth=app_auth, body=token)
-            )
-            new_token = {"access_token": reset["token"]}
-            run(
-                "app_revoke",
-                common.event("DELETE", f"/applications/{common.CLIENT_ID}/token", auth=app_auth, body=new_token),
-            )
-            run("user_token", common.event("GET", "/user", auth=f"token {laptop['token']}"))
-            run("user_basic", common.event("GET", "/user", auth=me))
-            run("grants_list", common.event("GET", "/applications/grants", auth=me))
-            run(
-                "grant_revoke",
-                common.event(
-                    "DELETE",
-                    f"/applications/{common.CLIENT_ID}/grant",
-                    auth=app_auth,
-                    body={"access_token": laptop["token"]},
-                ),
-            )
-        finally:
-            app_module.set_use_cases(None)
+    me = common.basic(common.USER, common.PASSWORD)
+    app_auth = common.basic(common.CLIENT_ID, common.CLIENT_SECRET)
+    try:
+        run("login_cold", common.event("GET", "/user", auth=me))
+        created = run("put_create", common.put_event())
+        run("put_existing", common.put_event())
+        laptop = run("put_fingerprint", common.put_event("laptop"))
+        run("put_bad_credentials", common.put_event(password="wrong-password"))
+        run("put_2fa_challenge", common.put_event(login=common.TWO_FACTOR_USER))
+        run("put_2fa_wrong_otp", common.put_event(login=common.TWO_FACTOR_USER, otp=_wrong_code(totp_secret)))
+        code = pyotp.TOTP(totp_secret).now()
+        run("put_2fa_success", common.put_event(login=common.TWO_FACTOR_USER, otp=code))
+        run("put_2fa_repeat", common.put_event(login=common.TWO_FACTOR_USER, otp=code))
+        app_module.set_use_cases(UseCases.build(store, settings))  # a fresh container, for one request
+        run("put_existing_new_container", common.put_event())
+        app_module.set_use_cases(warm)
+        run("get_list", common.event("GET", "/authorizations", auth=me))
+        run("get_one", common.event("GET", f"/authorizations/{created['id']}", auth=me))
+        run("patch", common.event("PATCH", f"/authorizations/{created['id']}", auth=me, body={"note": "renamed"}))
+        pat = run("post", common.event("POST", "/authorizations", auth=me, body={"note": "bench script"}))
+        run("delete", common.event("DELETE", f"/authorizations/{pat['id']}", auth=me))
+        token = {"access_token": created["token"]}
+        run("app_check", common.event("POST", f"/applications/{common.CLIENT_ID}/token", auth=app_auth, body=token))
+        reset = run(
+            "app_reset", common.event("PATCH", f"/applications/{common.CLIENT_ID}/token", auth=app_auth, body=token)
+        )
+        new_token = {"access_token": reset["token"]}
+        run(
+            "app_revoke",
+            common.event("DELETE", f"/applications/{common.CLIENT_ID}/token", auth=app_auth, body=new_token),
+        )
+        run("user_token", common.event("GET", "/user", auth=f"token {laptop['token']}"))
+        run("user_basic", common.event("GET", "/user", auth=me))
+        run("grants_list", common.event("GET", "/applications/grants", auth=me))
+        run(
+            "grant_revoke",
+            common.event(
+                "DELETE",
+                f"/applications/{common.CLIENT_ID}/grant",
+                auth=app_auth,
+                body={"access_token": laptop["token"]},
+            ),
+        )
+    finally:
+        app_module.set_use_cases(None)
     return results
 
 

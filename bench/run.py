@@ -126,6 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         results["round_trips"] = _part("round_trips", [], 120)
         results["round_trips"].pop("_seconds", None)
+        if local is not None:
+            results["capacity"] = _part("capacity", ["--endpoint", local.endpoint_url], 180)
+            results["capacity"].pop("_seconds", None)
+        else:
+            results["capacity"] = {"skipped": f"DynamoDB Local unavailable ({reason})"}
         overhead_args = ["--iterations", str(args.overhead_iterations)]
         if local is not None:
             overhead_args += ["--endpoint", local.endpoint_url]
