@@ -20,6 +20,7 @@ from typing import Any
 
 from bench import billing, common
 
+
 @dataclass
 class Call:
     operation: str

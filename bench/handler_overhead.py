@@ -6,13 +6,15 @@ same process and run, variants interleaved in a shuffled order on every iteratio
 ``handler``             ``app.lambda_handler`` on an API Gateway event, password cache off
                         (``PASSWORD_CACHE_SECONDS=0``): one argon2id verification per request
 ``handler_cached``      the same with the warm-container cache of verified credentials on and warm
-``bare``                only the DynamoDB calls of that request: BatchGetItem (user, lockout counter,
-                        app) and TransactWriteItems (3 conditional puts), parameters built beforehand
-``bare_verify``         ``bare`` plus one argon2id verification (what the handler cannot avoid)
+``bare``                only the DynamoDB calls of that request, parameters built beforehand: one
+                        BatchGetItem (user, lockout counter, app and the authorization under its
+                        get-or-create key), and for a create one TransactWriteItems (3 conditional puts)
+``bare_verify``         ``bare`` plus one argon2id verification inside a reserved attempt (UpdateItem
+                        before, DeleteItem after: what the handler cannot avoid with the cache off)
 ``verify``              one argon2id verification alone (m=19456 KiB, t=2, p=1)
 
-for two paths: ``existing`` (PUT of an authorization that exists: 200, the transaction is cancelled
-by its condition and returns the stored item) and ``create`` (PUT with a new fingerprint: 201).
+for two paths: ``existing`` (PUT of an authorization that exists, warm container: 200, the batch
+read returns it and nothing is written) and ``create`` (PUT with a new fingerprint: 201).
 
     .venv/bin/python -m bench.handler_overhead [--iterations 120] [--endpoint URL] [--json [FILE]]
 """
@@ -42,12 +44,12 @@ def measure(endpoint_url: str, backend: str, iterations: int = 120, warmup: int 
     import app as app_module
     from argon2 import PasswordHasher, Type
     from authorize.adapters.dynamodb.items import authorization_items
-    from authorize.adapters.dynamodb.keys import app_key, lock_key, user_key
+    from authorize.adapters.dynamodb.keys import app_key, keyed_authorization_key, lock_key, user_key
     from authorize.adapters.dynamodb.store import DynamoDBStore
     from authorize.composition import UseCases
     from authorize.domain.lockout import Window
+    from authorize.ports import AuthorizationKey
     from authorize.settings import Settings
-    from botocore.exceptions import ClientError
 
     client = common.dynamodb_client(endpoint_url)
     table = common.new_table(client, "authorize-overhead")
@@ -62,8 +64,12 @@ def measure(endpoint_url: str, backend: str, iterations: int = 120, warmup: int 
     stored_hash = store.load_login_context(common.USER, None, 0).user.password_hash  # type: ignore[union-attr]
     assert stored_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$"), stored_hash
     window_start = Window.containing(time.time(), settings.lockout_window_seconds).start
-    batch_keys = [user_key(common.USER), lock_key(common.USER, window_start), app_key(common.CLIENT_ID)]
-    batch_request = {table: {"Keys": batch_keys, "ConsistentRead": True}}
+
+    def batch_request(user_id: int, fingerprint: str | None) -> dict[str, Any]:
+        """The handler's login batch: user, lockout counter, app, authorization under its key."""
+        keyed = keyed_authorization_key(AuthorizationKey(user_id, common.CLIENT_ID, fingerprint))
+        keys = [user_key(common.USER), lock_key(common.USER, window_start), app_key(common.CLIENT_ID), keyed]
+        return {table: {"Keys": keys, "ConsistentRead": True}}
 
     def invoke(ev: dict[str, Any], expect: int) -> None:
         response = app_module.lambda_handler(ev, context)
@@ -94,8 +100,9 @@ def measure(endpoint_url: str, backend: str, iterations: int = 120, warmup: int 
             {"Put": {"TableName": table, "Item": token, "ConditionExpression": "attribute_not_exists(pk)"}},
         ]
 
-    # A fresh id and token (as a retry would make), same key: the transaction fails on the key.
-    existing_items = transaction(existing.model_copy(update={"id": existing.id + 1, "hashed_token": "0" * 64}))
+    existing_batch = batch_request(existing.user_id, None)
+    found = client.batch_get_item(RequestItems=existing_batch)["Responses"][table]
+    assert len(found) == 3, "user, app and the existing authorization (no lockout counter)"
     counter = iter(range(10**9))
 
     def fresh_record() -> Any:
@@ -104,25 +111,37 @@ def measure(endpoint_url: str, backend: str, iterations: int = 120, warmup: int 
             update={"id": existing.id + 1000 + n, "hashed_token": f"{n:064x}", "fingerprint": f"bench-{n}"}
         )
 
-    def bare(items: list[dict[str, Any]], created: bool) -> None:
-        client.batch_get_item(RequestItems=batch_request)
-        try:
-            client.transact_write_items(TransactItems=items, ClientRequestToken=str(uuid.uuid4()))
-        except ClientError as exc:
-            if created or exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-        else:
-            if not created:
-                raise RuntimeError("the transaction on an existing key succeeded")
+    # A password not yet verified in the container is a guess: the handler reserves an attempt on the
+    # window's counter first and gives it back after (the lockout's price); so does ``bare_verify``.
+    lock = lock_key(common.USER, window_start)
+    reserve = {
+        "TableName": table,
+        "Key": lock,
+        "UpdateExpression": "ADD #failures :one SET #ttl = :ttl",
+        "ConditionExpression": "attribute_not_exists(#failures) OR #failures < :max",
+        "ExpressionAttributeNames": {"#failures": "failures", "#ttl": "ttl"},
+        "ExpressionAttributeValues": {
+            ":one": {"N": "1"},
+            ":ttl": {"N": str(window_start + 2 * settings.lockout_window_seconds)},
+            ":max": {"N": str(settings.lockout_max_failures)},
+        },
+    }
+    release = {
+        "TableName": table,
+        "Key": lock,
+        "ConditionExpression": "#failures = :one",
+        "ExpressionAttributeNames": {"#failures": "failures"},
+        "ExpressionAttributeValues": {":one": {"N": "1"}},
+    }
 
-    def bare_verify(items: list[dict[str, Any]], created: bool) -> None:
-        client.batch_get_item(RequestItems=batch_request)
-        hasher.verify(stored_hash, common.PASSWORD)
-        try:
+    def bare(batch: dict[str, Any], items: list[dict[str, Any]] | None, verify: bool = False) -> None:
+        client.batch_get_item(RequestItems=batch)
+        if verify:
+            client.update_item(**reserve)
+            hasher.verify(stored_hash, common.PASSWORD)
+            client.delete_item(**release)
+        if items is not None:
             client.transact_write_items(TransactItems=items, ClientRequestToken=str(uuid.uuid4()))
-        except ClientError as exc:
-            if created or exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
 
     def cache(on: bool) -> None:
         service.deps.passwords.cache_seconds = 300 if on else 0
@@ -135,9 +154,12 @@ def measure(endpoint_url: str, backend: str, iterations: int = 120, warmup: int 
             return common.timed(lambda: invoke(ev, 201 if created else 200))
         if variant == "verify":
             return common.timed(lambda: hasher.verify(stored_hash, common.PASSWORD))
-        items = transaction(fresh_record()) if created else existing_items
-        fn = bare if variant == "bare" else bare_verify
-        return common.timed(lambda: fn(items, created))
+        if created:
+            record = fresh_record()
+            batch, items = batch_request(record.user_id, record.fingerprint), transaction(record)
+        else:
+            batch, items = existing_batch, None
+        return common.timed(lambda: bare(batch, items, verify=variant == "bare_verify"))
 
     plan = [("existing", v) for v in VARIANTS] + [("create", v) for v in VARIANTS if v != "verify"]
     samples: dict[tuple[str, str], list[float]] = {key: [] for key in plan}

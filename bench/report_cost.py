@@ -50,7 +50,7 @@ def capacity_table(capacity: dict[str, Any]) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for path, p in paths.items():
-        unreported = ", ".join(p["unreported_calls"]) or "–"
+        unreported = ", ".join(p["unreported_calls"]) or "-"
         out.append(
             f"| `{path}` | {p['status']} | {_units(p['rules'])} | {_units(p['dynamodb_local_reported'])} | "
             f"{unreported} | {p['usd_per_million_on_demand']:.3f} |"

@@ -15,10 +15,9 @@ from authorize.github.errors import ANSWERED, OperationDocs, server_error, to_gi
 from authorize.github.operations import docs_for
 from authorize.settings import Settings
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from github_http import error_response
-from observability import count, logger, metrics, tracer
+from observability import count, logger, metrics, traced
 from routes import applications, authorizations, credentials, user
 from routes.edge import USE_CASES
 
@@ -89,10 +88,12 @@ def unexpected(error: Exception) -> Response:
     return error_response(server_error(), app.current_event)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
+@logger.inject_lambda_context
+@traced
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    # What correlation_paths.API_GATEWAY_REST would select, read without a JMESPath search per request.
+    logger.set_correlation_id((event.get("requestContext") or {}).get("requestId"))
     wiring = use_cases()
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     with deadline.scope(wiring.settings.request_budget(remaining() if remaining else None)):
