@@ -7,6 +7,7 @@ AWS_LAMBDA_FUNCTION_NAME, the template's variables: Powertools' tracer is on, as
 
 ``baseline``      ``import boto3`` (the runtime's; here installed beside the layer's packages)
 ``app``           ``import app`` (the handler module), bytecode compiled beforehand (compileall)
+``app_untraced``  the same with tracing off (``POWERTOOLS_TRACE_DISABLED``): no X-Ray SDK at all
 ``app_source``    ``import app`` from a copy without any bytecode, as ``sam build`` leaves function
                   and layer: Lambda's /opt and /var/task are read-only, so every cold start compiles
                   (every third round only: it is slow and needs no precise ratio)
@@ -19,7 +20,10 @@ cryptography, cffi) cannot load, so the import times use an equivalent layer for
 same pinned requirements installed with ``pip install --target`` by python3.13, plus the built
 ``authorize`` package; the result says so and lists any version difference from the built layer.
 
-    .venv/bin/python -m bench.cold_start [--build-dir .aws-sam/build] [--runs 15] [--json [FILE]]
+With ``--endpoint`` (a DynamoDB Local), also the honest figure: a fresh process's init and first
+request against a bare botocore handler making the same calls (``bench.first_request``).
+
+    .venv/bin/python -m bench.cold_start [--build-dir .aws-sam/build] [--runs 15] [--endpoint URL] [--json [FILE]]
 """
 
 from __future__ import annotations
@@ -213,9 +217,14 @@ def _lambda_env(function: Path, layer: Path) -> dict[str, str]:
         "POWERTOOLS_METRICS_NAMESPACE": "Authorize",
         "POWERTOOLS_LOG_LEVEL": "INFO",
         "LOG_LEVEL": "INFO",
+        "PYDANTIC_DISABLE_PLUGINS": "__all__",
         "LOCKOUT_MAX_FAILURES": "10",
         "LOCKOUT_WINDOW_SECONDS": "3600",
     }
+
+
+def _untraced(env: dict[str, str]) -> dict[str, str]:
+    return {**env, "POWERTOOLS_TRACE_DISABLED": "1"}
 
 
 def _run_child(python: str, module: str, env: dict[str, str]) -> tuple[float, float]:
@@ -296,7 +305,12 @@ def import_profile(python: str, env: dict[str, str], runs: int = 3) -> dict[str,
 def import_times(info: dict[str, Any], python: str, runs: int) -> dict[str, Any]:
     compiled = _lambda_env(*map(Path, info["compiled_dirs"]))
     source = _lambda_env(*map(Path, info["source_dirs"]))
-    plan = [("baseline", "boto3", compiled), ("app", "app", compiled), ("app_source", "app", source)]
+    plan = [
+        ("baseline", "boto3", compiled),
+        ("app", "app", compiled),
+        ("app_untraced", "app", _untraced(compiled)),
+        ("app_source", "app", source),
+    ]
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in plan}
     for _, module, env in plan:  # one unrecorded run each: page cache
         _run_child(python, module, env)
@@ -317,16 +331,17 @@ def import_times(info: dict[str, Any], python: str, runs: int) -> dict[str, Any]
             "import_and_client_median_ms": round(statistics.median(totals) * 1000, 1),
         }
     base = out["baseline"]
-    for name in ("app", "app_source"):
+    for name in ("app", "app_untraced", "app_source"):
         out[name]["import_ratio_to_baseline"] = round(out[name]["import_median_ms"] / base["import_median_ms"], 2)
         out[name]["with_client_ratio_to_baseline"] = round(
             out[name]["import_and_client_median_ms"] / base["import_and_client_median_ms"], 2
         )
     out["profile"] = import_profile(python, compiled)
+    out["profile_untraced"] = import_profile(python, _untraced(compiled))
     return out
 
 
-def measure(build_dir: Path, runs: int = 15) -> dict[str, Any]:
+def measure(build_dir: Path, runs: int = 15, endpoint: str | None = None) -> dict[str, Any]:
     result: dict[str, Any] = {}
     if not (build_dir / FUNCTION).is_dir() or not (build_dir / LAYER / "python").is_dir():
         reason = f"no build in {build_dir} (run `make build`)"
@@ -343,6 +358,14 @@ def measure(build_dir: Path, runs: int = 15) -> dict[str, Any]:
         return result
     result["setup"] = info
     result.update(import_times(info, python, runs))
+    if endpoint:
+        from bench import first_request
+
+        env = _lambda_env(*map(Path, info["compiled_dirs"]))
+        try:
+            result["first_request"] = first_request.measure(python, env, endpoint, WORK, runs)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            result["first_request"] = {"error": str(exc)[-500:]}
     return result
 
 
@@ -350,9 +373,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build-dir", type=Path, default=common.ROOT / ".aws-sam" / "build")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--endpoint", help="a DynamoDB Local, for the first-request figure")
     parser.add_argument("--json", metavar="FILE", nargs="?", const="-")
     args = parser.parse_args(argv)
-    result = measure(args.build_dir, args.runs)
+    result = measure(args.build_dir, args.runs, args.endpoint)
     if args.json:
         common.write_json(None if args.json == "-" else args.json, result)
     else:

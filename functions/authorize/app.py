@@ -6,8 +6,10 @@ rules live in the ``authorize`` package (the layer), shared with the local serve
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
+import snapstart
 from authorize import deadline
 from authorize.composition import UseCases, dynamodb_use_cases
 from authorize.domain.exceptions import BadCredentials, Contention, LockedOut, NotFound, OtpRequired, Unavailable
@@ -50,6 +52,17 @@ def set_use_cases(new: UseCases | None) -> None:
     """Tests and the local server inject their own wiring."""
     global _use_cases
     _use_cases = new
+
+
+def after_restore() -> None:
+    """A clone of a SnapStart snapshot: its own random state and its own key for remembered secrets."""
+    random.seed()  # retry jitter and Powertools' log sampling; tokens and ids use os.urandom (secrets)
+    if _use_cases is not None:
+        _use_cases.deps.passwords.cache.rekey()
+        _use_cases.login.codes.rekey()
+
+
+snapstart.install(use_cases, after_restore)
 
 
 # --- errors -------------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ def clean_fingerprint(value: str | None) -> str | None:
 class AuthorizationFields(BaseModel):
     """Fields every authorization body may carry."""
 
-    model_config = ConfigDict(extra="ignore", strict=True)
+    # Validators are built on a body model's first use, not at import: a request builds only its own.
+    model_config = ConfigDict(extra="ignore", strict=True, defer_build=True)
 
     scopes: list[StrictStr] | None = None
     note: StrictStr | None = None

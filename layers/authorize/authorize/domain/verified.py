@@ -52,6 +52,13 @@ class VerifiedCache:
         with self._lock:
             self._entries.clear()
 
+    def rekey(self) -> None:
+        """A new random key, and nothing remembered under the old one (after a SnapStart restore every
+        clone of the snapshot would otherwise share one key)."""
+        with self._lock:
+            self._key = secrets.token_bytes(32)
+            self._entries.clear()
+
     def entries(self) -> bytes:
         """What the cache holds, for tests that check it never holds a secret."""
         with self._lock:
