@@ -171,7 +171,7 @@ def _child(python: str, code: str, plan: Path, env: dict[str, str]) -> tuple[flo
     )
     if done.returncode != 0:
         raise RuntimeError(f"first request failed: {done.stderr.strip()[-800:]}")
-    init, invoke = done.stdout.split()
+    init, invoke = done.stdout.strip().splitlines()[-1].split()  # after the function's log lines
     return float(init), float(invoke)
 
 

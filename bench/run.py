@@ -141,9 +141,10 @@ def main(argv: list[str] | None = None) -> int:
             common.log(f"== cold_start: skipped ({args.skip_build})")
             results["cold_start"] = {"skipped": args.skip_build, "package_size": {"skipped": args.skip_build}}
         else:
-            results["cold_start"] = _part(
-                "cold_start", ["--build-dir", str(BUILD_DIR), "--runs", str(args.import_runs)], 900
-            )
+            cold_args = ["--build-dir", str(BUILD_DIR), "--runs", str(args.import_runs)]
+            if local is not None:
+                cold_args += ["--endpoint", local.endpoint_url]
+            results["cold_start"] = _part("cold_start", cold_args, 1500)
         results["throughput"] = _part("throughput", ["--local-endpoint", *local_args] if local_args else [], 400)
         results["login_timing"] = _login_timing()
         sizes = "1000,10000,30000,100000"
