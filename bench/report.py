@@ -96,6 +96,17 @@ def headline(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                     _verdict(r["excluding_argon2_median"] <= TARGETS["overhead_ratio_cached"]),
                 )
             )
+        po = ho.get("python_only_existing")
+        if po:
+            rows.append(
+                (
+                    "PUT 200 Python alone (DynamoDB's answer replayed in-process)",
+                    f"handler {po['handler_median_us']} µs vs bare {po['bare_median_us']} µs: "
+                    f"+{po['overhead_us']} µs (min {po['handler_min_us']} vs {po['bare_min_us']} µs)",
+                    "",
+                    "",
+                )
+            )
         rows.append(
             (
                 "password cache saves (PUT 200, median)",

@@ -21,12 +21,14 @@ _COMMON = {"Vary": "Accept, Authorization, Cookie, X-GitHub-OTP", "X-GitHub-Medi
 
 
 def header(event: APIGatewayProxyEvent, name: str) -> str | None:
-    """Case-insensitive header lookup (API Gateway keeps the client's spelling)."""
-    headers = event.headers or {}
-    value = headers.get(name)
-    if value is None:
-        lowered = name.lower()
-        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
+    """Case-insensitive header lookup (API Gateway keeps the client's spelling): of several spellings
+    the last, as Powertools' ``event.headers`` gives it, read from the event's own dict rather than
+    from the case-insensitive copy ``event.headers`` builds on every access."""
+    lowered = name.lower()
+    value = None
+    for key, candidate in (event.get("headers") or {}).items():
+        if key.lower() == lowered:
+            value = candidate
     return value
 
 
