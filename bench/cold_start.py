@@ -62,12 +62,12 @@ WORK = common.STATE_DIR / "cold-start"
 
 _CHILD = r"""
 import sys, time
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 import {module}
 t1 = time.perf_counter()
 {client}
-t2 = time.perf_counter()
-sys.stdout.write("%r %r\n" % (t1 - t0, t2 - t1))
+t2, c2 = time.perf_counter(), time.process_time()
+sys.stdout.write("%r %r %r\n" % (t1 - t0, t2 - t1, c2 - c0))
 """
 _CLIENTS = {
     "boto3": (
@@ -227,14 +227,16 @@ def _untraced(env: dict[str, str]) -> dict[str, str]:
     return {**env, "POWERTOOLS_TRACE_DISABLED": "1"}
 
 
-def _run_child(python: str, module: str, env: dict[str, str]) -> tuple[float, float]:
-    """One fresh interpreter: (import seconds, first client seconds). ``-B``: it writes no bytecode."""
+def _run_child(python: str, module: str, env: dict[str, str]) -> tuple[float, float, float]:
+    """One fresh interpreter: (import seconds, first client seconds, CPU seconds of both). ``-B``: it
+    writes no bytecode. The CPU time is the process's own (``time.process_time``): on a machine shared
+    with other work it is far steadier than the wall time, which also counts waiting for a core."""
     code = _CHILD.format(module=module, client=_CLIENTS[module])
     done = subprocess.run([python, "-B", "-c", code], capture_output=True, text=True, env=env, timeout=120, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"import {module} failed: {done.stderr.strip()[-800:]}")
-    first, second = done.stdout.split()
-    return float(first), float(second)
+    first, second, cpu = done.stdout.split()
+    return float(first), float(second), float(cpu)
 
 
 def _parse_importtime(stderr: str) -> list[tuple[str, int, int, list[int]]]:
@@ -311,7 +313,7 @@ def import_times(info: dict[str, Any], python: str, runs: int) -> dict[str, Any]
         ("app_untraced", "app", _untraced(compiled)),
         ("app_source", "app", source),
     ]
-    samples: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in plan}
+    samples: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _, _ in plan}
     for _, module, env in plan:  # one unrecorded run each: page cache
         _run_child(python, module, env)
     rng = random.Random(13)
@@ -329,12 +331,16 @@ def import_times(info: dict[str, Any], python: str, runs: int) -> dict[str, Any]
             "import_median_ms": round(statistics.median(imports) * 1000, 1),
             "import_min_ms": round(min(imports) * 1000, 1),
             "import_and_client_median_ms": round(statistics.median(totals) * 1000, 1),
+            "import_and_client_cpu_median_ms": round(statistics.median(v[2] for v in values) * 1000, 1),
         }
     base = out["baseline"]
     for name in ("app", "app_untraced", "app_source"):
         out[name]["import_ratio_to_baseline"] = round(out[name]["import_median_ms"] / base["import_median_ms"], 2)
         out[name]["with_client_ratio_to_baseline"] = round(
             out[name]["import_and_client_median_ms"] / base["import_and_client_median_ms"], 2
+        )
+        out[name]["with_client_cpu_ratio_to_baseline"] = round(
+            out[name]["import_and_client_cpu_median_ms"] / base["import_and_client_cpu_median_ms"], 2
         )
     out["profile"] = import_profile(python, compiled)
     out["profile_untraced"] = import_profile(python, _untraced(compiled))

@@ -31,7 +31,7 @@ from bench import common
 
 _APP = r"""
 import json, sys, time
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 import app
 t1 = time.perf_counter()
 class Context:
@@ -43,12 +43,12 @@ event = json.load(open(sys.argv[1]))["event"]
 response = app.lambda_handler(event, Context())
 t2 = time.perf_counter()
 assert response["statusCode"] == 200, response
-sys.stdout.write("%r %r\n" % (t1 - t0, t2 - t1))
+sys.stdout.write("%r %r %r\n" % (t1 - t0, t2 - t1, time.process_time() - c0))
 """
 
 _BARE = r"""
 import json, sys, time
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 import uuid
 import botocore.session
 from argon2 import PasswordHasher, Type
@@ -74,7 +74,7 @@ except ClientError as exc:
 body = json.dumps({"id": int(item["id"]["N"])})
 response = {"statusCode": 200, "body": body}
 t2 = time.perf_counter()
-sys.stdout.write("%r %r\n" % (t1 - t0, t2 - t1))
+sys.stdout.write("%r %r %r\n" % (t1 - t0, t2 - t1, time.process_time() - c0))
 """
 
 
@@ -165,14 +165,14 @@ def prepare(endpoint_url: str, work: Path) -> tuple[Path, dict[str, str]]:
     return path, env
 
 
-def _child(python: str, code: str, plan: Path, env: dict[str, str]) -> tuple[float, float]:
+def _child(python: str, code: str, plan: Path, env: dict[str, str]) -> tuple[float, float, float]:
     done = subprocess.run(
         [python, "-B", "-c", code, str(plan)], capture_output=True, text=True, env=env, timeout=120, check=False
     )
     if done.returncode != 0:
         raise RuntimeError(f"first request failed: {done.stderr.strip()[-800:]}")
-    init, invoke = done.stdout.strip().splitlines()[-1].split()  # after the function's log lines
-    return float(init), float(invoke)
+    init, invoke, cpu = done.stdout.strip().splitlines()[-1].split()  # after the function's log lines
+    return float(init), float(invoke), float(cpu)
 
 
 def measure(python: str, base_env: dict[str, str], endpoint_url: str, work: Path, runs: int) -> dict[str, Any]:
@@ -182,7 +182,7 @@ def measure(python: str, base_env: dict[str, str], endpoint_url: str, work: Path
         "app_untraced": (_APP, {**base_env, **extra, "POWERTOOLS_TRACE_DISABLED": "1"}),
         "bare": (_BARE, {**base_env, **extra}),
     }
-    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
+    samples: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
     for code, env in variants.values():  # one unrecorded run each: page cache, table warm
         _child(python, code, plan, env)
     rng = random.Random(7)
@@ -194,13 +194,15 @@ def measure(python: str, base_env: dict[str, str], endpoint_url: str, work: Path
             samples[name].append(_child(python, code, plan, env))
     out: dict[str, Any] = {"runs": runs}
     for name, values in samples.items():
-        totals = [a + b for a, b in values]
+        totals = [a + b for a, b, _ in values]
         out[name] = {
-            "init_median_ms": round(statistics.median(a for a, _ in values) * 1000, 1),
-            "invoke_median_ms": round(statistics.median(b for _, b in values) * 1000, 1),
+            "init_median_ms": round(statistics.median(a for a, _, _ in values) * 1000, 1),
+            "invoke_median_ms": round(statistics.median(b for _, b, _ in values) * 1000, 1),
             "total_median_ms": round(statistics.median(totals) * 1000, 1),
+            "cpu_median_ms": round(statistics.median(c for _, _, c in values) * 1000, 1),
         }
-    bare = out["bare"]["total_median_ms"]
+    bare = out["bare"]
     for name in ("app", "app_untraced"):
-        out[name]["ratio_to_bare"] = round(out[name]["total_median_ms"] / bare, 2)
+        out[name]["ratio_to_bare"] = round(out[name]["total_median_ms"] / bare["total_median_ms"], 2)
+        out[name]["cpu_ratio_to_bare"] = round(out[name]["cpu_median_ms"] / bare["cpu_median_ms"], 2)
     return out

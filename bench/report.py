@@ -36,6 +36,14 @@ def _verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
+def _cpu_ratio(variant: dict[str, Any], base: dict[str, Any]) -> str:
+    ratio = variant.get("with_client_cpu_ratio_to_baseline")
+    if ratio is None:
+        return "n/a"
+    cpu, base_cpu = variant["import_and_client_cpu_median_ms"], base["import_and_client_cpu_median_ms"]
+    return f"{ratio:.2f}: {_ms(cpu)} vs {_ms(base_cpu)}"
+
+
 def headline(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """(figure, value, target, verdict) rows."""
     rows: list[tuple[str, str, str, str]] = []
@@ -155,7 +163,7 @@ def headline(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             (
                 "cold start, tracing on: import + first client / boto3",
                 f"{app['with_client_ratio_to_baseline']:.2f} ({_ms(app['import_and_client_median_ms'])} vs "
-                f"{_ms(base['import_and_client_median_ms'])})",
+                f"{_ms(base['import_and_client_median_ms'])}; CPU time {_cpu_ratio(app, base)})",
                 "≤ 1.3",
                 _verdict(app["with_client_ratio_to_baseline"] <= TARGETS["import_ratio"]),
             )
@@ -166,7 +174,8 @@ def headline(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 (
                     "cold start, tracing off: import + first client / boto3",
                     f"{un['with_client_ratio_to_baseline']:.2f} ({_ms(un['import_and_client_median_ms'])}; "
-                    f"import alone {un['import_ratio_to_baseline']:.2f}: botocore comes with the client)",
+                    f"CPU time {_cpu_ratio(un, base)}; import alone {un['import_ratio_to_baseline']:.2f}: "
+                    "botocore comes with the client)",
                     "≤ 1.3",
                     _verdict(un["with_client_ratio_to_baseline"] <= TARGETS["import_ratio"]),
                 )
@@ -183,7 +192,8 @@ def headline(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                         f"cold first request (init + 1 PUT) / bare botocore, {label}",
                         f"{r['ratio_to_bare']:.2f} ({_ms(r['total_median_ms'])} vs {_ms(bare['total_median_ms'])}; "
                         f"init {_ms(r['init_median_ms'])} + invoke {_ms(r['invoke_median_ms'])} vs "
-                        f"{_ms(bare['init_median_ms'])} + {_ms(bare['invoke_median_ms'])}; {fr['runs']} runs)",
+                        f"{_ms(bare['init_median_ms'])} + {_ms(bare['invoke_median_ms'])}; "
+                        f"CPU time {r.get('cpu_ratio_to_bare', float('nan')):.2f}; {fr['runs']} runs)",
                         "",
                         "",
                     )

@@ -13,8 +13,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
-
 from .domain.records import AppRecord, AuthorizationRecord, UserRecord
 
 
@@ -39,10 +37,10 @@ class AuthorizationKey:
     fingerprint: str | None
 
 
-class LoginContext(BaseModel):
-    """What the one batched read of a user-Basic request returns."""
-
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True)
+class LoginContext:
+    """What the one batched read of a user-Basic request returns (a plain dataclass: its parts are
+    records validated already, so a model here would only cost a schema build and a check per request)."""
 
     user: UserRecord | None
     app: AppRecord | None
