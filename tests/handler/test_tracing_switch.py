@@ -8,10 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from authorize_local.local_env import FUNCTION_DIR, REPO_ROOT
 
-from tests.conftest import FUNCTION_DIR, ROOT
-
-LAYER_DIR = ROOT / "layers" / "authorize"
+LAYER_DIR = REPO_ROOT / "layers" / "authorize"
 
 
 @pytest.mark.parametrize(
