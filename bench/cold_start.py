@@ -51,13 +51,17 @@ FUNCTION = "AuthorizeFunction"
 LAYER = "AuthorizeLayer"
 BUILD_ARCH = "arm64"
 REQUIREMENTS = common.LAYER_DIR / "requirements.txt"
+
+
 # The function imports only botocore; the baseline imports boto3, which the Lambda runtime provides. The
 # measurement layer gets the version the project pins for development, as the runtime's stand-in.
-RUNTIME_BOTO3 = next(
-    line.strip()
-    for line in (common.ROOT / "requirements-dev.txt").read_text().splitlines()
-    if line.startswith("boto3==")
-)
+def _dev_pin(name: str) -> str:
+    """``name==version`` as requirements-dev.txt pins it (a hashed, pip-compile'd file)."""
+    lines = (common.ROOT / "requirements-dev.txt").read_text().splitlines()
+    return next(line.split()[0] for line in lines if line.startswith(f"{name}=="))
+
+
+RUNTIME_PACKAGES = ("boto3", "s3transfer")  # the runtime's boto3, which needs s3transfer
 WORK = common.STATE_DIR / "cold-start"
 
 _CHILD = r"""
@@ -151,17 +155,15 @@ def _dependencies(build_dir: Path, python: str, info: dict[str, Any]) -> Path:
     if not (layer.parent / ".complete").is_file():
         shutil.rmtree(layer.parent, ignore_errors=True)
         common.log(f"cold start: installing the layer requirements for {platform.machine()} into {layer}")
-        done = subprocess.run(
-            [
-                *(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile"),
-                *("--target", str(layer), "-r", str(REQUIREMENTS), RUNTIME_BOTO3),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"pip install --target failed: {done.stderr.strip()[-500:]}")
+        pip = (python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile")
+        # The layer's hashed requirements as they are, then the runtime's stand-ins (no hashes: pip's
+        # hash-checking mode would refuse them in the same call).
+        for args in (("-r", str(REQUIREMENTS)), ("--no-deps", *(_dev_pin(n) for n in RUNTIME_PACKAGES))):
+            done = subprocess.run(
+                [*pip, "--target", str(layer), *args], capture_output=True, text=True, timeout=600, check=False
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"pip install --target failed: {done.stderr.strip()[-500:]}")
         (layer.parent / ".complete").write_text(digest + "\n")
     # boto3 (and its s3transfer) stand in for the runtime's copy, which the baseline imports.
     runtime_only = ("boto3-", "s3transfer-")
