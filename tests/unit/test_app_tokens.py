@@ -3,89 +3,29 @@ what an app may see of its tokens, and that everything else is indistinguishable
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import functools
-from dataclasses import dataclass
-
 import pytest
-from authorize.composition import UseCases
 from authorize.domain import tokens
 from authorize.domain.credentials import AppCredentials, Basic, Bearer, Malformed
 from authorize.domain.exceptions import AuthenticationRequired, BadCredentials, NotFound
-from authorize.domain.inputs import CreateBody, GetOrCreateBody
-from authorize.settings import Settings
-from authorize.usecases import admin
-from authorize.usecases.login import Caller
 from authorize.usecases.users import Me
 
-from tests.fakes import InMemoryStore
-from tests.support import SEALER
-
-CLIENT_ID = "abcde12345fghij67890"
-SECRET = "abcd" * 10
-OTHER_ID = "0123456789abcdefABCD"
-OTHER_SECRET = "efgh" * 10
-SHORT_ID = "shortlived0000000000"  # an app whose tokens expire after an hour
-PASSWORD = "correct-horse-battery-staple"
-APP = AppCredentials(CLIENT_ID, SECRET)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@dataclass
-class World:
-    store: InMemoryStore
-    uc: UseCases
-    clock: Clock
-    monalisa: Caller
-    octocat: Caller
-
-    def issue(self, caller: Caller, client_id: str = CLIENT_ID, secret: str = SECRET, **fields: object):
-        with_app = Caller(caller.user, self.store.apps[client_id])  # as the login read it, with the app
-        return self.uc.authorizations.get_or_create(with_app, GetOrCreateBody(client_secret=secret, **fields))
-
-    def personal(self, caller: Caller, note: str):
-        return self.uc.authorizations.create(caller, CreateBody(note=note), None)
-
-    def reads(self, action) -> list[str]:
-        self.store.calls.clear()
-        with contextlib.suppress(NotFound):
-            action()
-        return list(self.store.calls)
-
-
-@functools.cache
-def accounts() -> InMemoryStore:
-    """Users and apps, made once: password hashing is deliberately slow."""
-    store = InMemoryStore()
-    admin.create_user(store, "monalisa", PASSWORD)
-    admin.create_user(store, "octocat", PASSWORD)
-    admin.create_app(store, "app", "https://app.example", client_id=CLIENT_ID, client_secret=SECRET)
-    admin.create_app(store, "other", "https://other.example", client_id=OTHER_ID, client_secret=OTHER_SECRET)
-    admin.create_app(
-        store, "short", "https://short.example", client_id=SHORT_ID, client_secret=SECRET, token_lifetime=3600
-    )
-    return store
+from tests.unit.world import (
+    APP,
+    CLIENT_ID,
+    OTHER_ID,
+    OTHER_SECRET,
+    PASSWORD,
+    SECRET,
+    SHORT_ID,
+    World,
+    live_ids,
+    make_world,
+)
 
 
 @pytest.fixture
 def world() -> World:
-    store = InMemoryStore()
-    store.users, store.apps = dict(accounts().users), dict(accounts().apps)
-    clock = Clock()
-    uc = UseCases.build(store, Settings(totp_key_b64=base64.b64encode(b"k" * 32).decode()), clock=clock, sealer=SEALER)
-    return World(store, uc, clock, Caller(store.users["monalisa"]), Caller(store.users["octocat"]))
-
-
-def live_ids(world: World, caller: Caller) -> set[int]:
-    return {r.id for r in world.store.list_authorizations(caller.user.id)}
+    return make_world()
 
 
 def test_check_finds_the_apps_own_token(world):
