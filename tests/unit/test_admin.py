@@ -12,15 +12,7 @@ from authorize.usecases import admin
 from authorize.usecases.admin import AdminError
 
 from tests.fakes import InMemoryStore
-from tests.support import SEALER
-
-CHEAP = passwords.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    """Hashing is not what these tests are about: a cheap argon2id keeps them fast."""
-    monkeypatch.setattr(passwords, "HASHER", CHEAP)
+from tests.support import CHEAP_HASHER, SEALER
 
 
 def test_a_user():
@@ -29,7 +21,7 @@ def test_a_user():
     assert admin.create_user(store, "octo-cat", "pw") == {"id": 2, "login": "octo-cat"}
     user = store.users["monalisa"]
     assert (user.id, user.login, user.totp_secret) == (1, "monalisa", None)
-    assert passwords.PasswordVerifier(0, CHEAP).verify(user.password_hash, "pw")
+    assert passwords.PasswordVerifier(0, CHEAP_HASHER).verify(user.password_hash, "pw")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", user.created_at)
 
 
