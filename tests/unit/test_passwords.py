@@ -1,10 +1,12 @@
 from authorize.domain import passwords
 from authorize.domain.passwords import PasswordVerifier
 
+from tests.support import CHEAP_HASHER
+
 
 class CountingHasher:
-    def __init__(self, calls):
-        self.real = passwords.HASHER
+    def __init__(self, calls, real=None):
+        self.real = real or passwords.HASHER
         self.calls = calls
 
     def hash(self, password):
@@ -60,3 +62,16 @@ def test_cache_holds_no_password():
     verifier.verify(stored, "hunter2-very-secret")
     blob = verifier.cached_entries()
     assert b"hunter2" not in blob and len(blob) == 32
+
+
+def test_the_cache_is_bounded_and_forgets_the_oldest_first():
+    calls = []
+    verifier = PasswordVerifier(300, CountingHasher(calls, CHEAP_HASHER))
+    stored = [CHEAP_HASHER.hash(f"pw-{i}") for i in range(passwords.CACHE_MAX + 2)]
+    for i, h in enumerate(stored):
+        assert verifier.verify(h, f"pw-{i}")
+    assert len(verifier.cached_entries()) == 32 * passwords.CACHE_MAX  # one 32-byte MAC per entry, no more
+    calls.clear()
+    assert verifier.verify(stored[-1], f"pw-{len(stored) - 1}") and calls == []  # the newest: cached
+    assert verifier.verify(stored[2], "pw-2") and calls == []
+    assert verifier.verify(stored[0], "pw-0") and calls == [1]  # the oldest was let go
