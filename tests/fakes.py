@@ -22,6 +22,7 @@ class InMemoryStore(AuthorizationStore):
         self.users: dict[str, UserRecord] = {}
         self.apps: dict[str, AppRecord] = {}
         self.failures: dict[tuple[str, int], int] = {}
+        self.failures_expire: dict[tuple[str, int], int] = {}  # when the table's TTL would purge a counter
         self.by_key: dict[Key, AuthorizationRecord] = {}
         self.used_ids: set[int] = set()
         self._next_user = 0
@@ -97,6 +98,7 @@ class InMemoryStore(AuthorizationStore):
             if self.failures.get(key, 0) >= max_failures:
                 return False
             self.failures[key] = self.failures.get(key, 0) + 1
+            self.failures_expire[key] = expires_at
             return True
 
     def count_request(self, bucket: str, window_start: int, expires_at: int, limit: int) -> bool:

@@ -240,3 +240,12 @@ def test_the_access_token_is_read_as_sent():
 )
 def test_peek_client_id(raw, expected):
     assert bodies.peek_client_id(raw) == expected
+
+
+def test_lone_surrogates_are_not_text():
+    # "\ud800" is valid JSON, but decodes to a lone surrogate, which nothing can store or echo.
+    for raw in ['{"note": "\\ud800"}', '{"\\udfff": 1}', '{"scopes": ["\\ud83d"]}']:
+        with pytest.raises(ApiError) as exc:
+            answered(lambda raw=raw: bodies.parse_json_object(raw))
+        assert (exc.value.status, exc.value.message) == (400, "Problems parsing JSON")
+    assert bodies.parse_json_object('{"note": "\\ud83d\\ude00"}') == {"note": "\U0001f600"}  # a pair is fine

@@ -115,3 +115,8 @@ def test_following_next_walks_every_page_once():
             break
         page = page_from_query({"page": following["next"], "per_page": "3"})
     assert seen == items
+
+
+def test_a_lone_surrogate_in_another_parameter_is_echoed_percent_encoded():
+    header = link_header(URL, {"client_id": "\ud800", "page": "1"}, Page(1, 1), 2)
+    assert header == f'<{URL}?client_id=%ED%A0%80&page=2>; rel="next", <{URL}?client_id=%ED%A0%80&page=2>; rel="last"'
