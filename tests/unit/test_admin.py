@@ -119,3 +119,16 @@ def test_what_an_app_cannot_be(change):
     with pytest.raises(AdminError):
         admin.create_app(store, **values)
     assert store.apps == {}
+
+
+def test_a_user_without_two_factor_gets_no_secret_even_with_a_sealer():
+    store = InMemoryStore()
+    assert admin.create_user(store, "plain", "pw", sealer=SEALER) == {"id": 1, "login": "plain"}
+    assert store.users["plain"].totp_secret is None
+
+
+def test_an_app_url_is_at_most_1024_characters():
+    url = "https://app.example/" + "x" * (1025 - len("https://app.example/"))
+    with pytest.raises(AdminError):
+        admin.create_app(InMemoryStore(), "app", url)
+    assert admin.create_app(InMemoryStore(), "app", url[:-1])["url"] == url[:-1]

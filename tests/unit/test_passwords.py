@@ -75,3 +75,32 @@ def test_the_cache_is_bounded_and_forgets_the_oldest_first():
     assert verifier.verify(stored[-1], f"pw-{len(stored) - 1}") and calls == []  # the newest: cached
     assert verifier.verify(stored[2], "pw-2") and calls == []
     assert verifier.verify(stored[0], "pw-0") and calls == [1]  # the oldest was let go
+
+
+class AcceptsAnything:
+    """A hasher that says yes to every check."""
+
+    def hash(self, password):
+        return CHEAP_HASHER.hash(password)
+
+    def verify(self, stored, password):
+        return True
+
+
+def test_an_unknown_user_never_verifies_whatever_the_hasher_says():
+    assert not PasswordVerifier(300, AcceptsAnything()).verify(None, "anything")
+
+
+def test_a_password_that_is_not_text_fails_without_raising():
+    stored = CHEAP_HASHER.hash("pw")
+    assert not PasswordVerifier(300, CHEAP_HASHER).verify(stored, "pw\ud800")
+    assert not PasswordVerifier(0, CHEAP_HASHER).verify(stored, "\udfff")
+
+
+def test_a_cache_turned_off_keeps_nothing_and_a_short_one_still_caches():
+    stored = CHEAP_HASHER.hash("pw")
+    off = PasswordVerifier(0, CHEAP_HASHER)
+    assert off.verify(stored, "pw") and off.cached_entries() == b""
+    calls = []
+    short = PasswordVerifier(1, CountingHasher(calls, CHEAP_HASHER))
+    assert short.verify(stored, "pw") and short.verify(stored, "pw") and len(calls) == 1
