@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from authorize.domain import passwords
 from authorize.domain.passwords import PasswordVerifier
 
@@ -104,3 +106,27 @@ def test_a_cache_turned_off_keeps_nothing_and_a_short_one_still_caches():
     calls = []
     short = PasswordVerifier(1, CountingHasher(calls, CHEAP_HASHER))
     assert short.verify(stored, "pw") and short.verify(stored, "pw") and len(calls) == 1
+
+
+class Monotonic:
+    """A monotonic clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_cached_success_lasts_exactly_its_lifetime(monkeypatch):
+    clock = Monotonic()
+    monkeypatch.setattr(passwords, "time", SimpleNamespace(monotonic=clock))  # this module's clock only
+    stored = CHEAP_HASHER.hash("pw")
+    for verifier, lifetime in ((PasswordVerifier(hasher=CHEAP_HASHER), 300), (PasswordVerifier(60, CHEAP_HASHER), 60)):
+        calls = []
+        verifier.hasher = CountingHasher(calls, CHEAP_HASHER)
+        assert verifier.verify(stored, "pw") and len(calls) == 1
+        clock.now += lifetime - 0.5
+        assert verifier.verify(stored, "pw") and len(calls) == 1  # still cached
+        clock.now += 0.5
+        assert verifier.verify(stored, "pw") and len(calls) == 2  # expired at its lifetime: checked again
