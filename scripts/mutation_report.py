@@ -255,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("\n".join("    " + line for line in s.change.lines()))
     stale = [e for i, e in enumerate(equivalents) if i not in used]
     if stale and not total.unchecked:
-        print(f"\n{len(stale)} entr(y/ies) of {args.equivalents} matched no survivor (killed now, or the code moved):")
+        print(f"\nEntries of {args.equivalents} that matched no survivor (killed now, or the code moved): {len(stale)}")
         for e in stale:
             print(f"    {e.function}: {e.before!r} -> {e.after!r}")
 

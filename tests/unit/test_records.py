@@ -11,7 +11,7 @@ from authorize.domain import authorizations as rules
 from authorize.domain import tokens
 from authorize.domain.exceptions import ValidationFailed
 from authorize.domain.inputs import GetOrCreateBody, UpdateBody
-from authorize.domain.records import PERSONAL_CLIENT_ID, AppRecord, AuthorizationRecord, UserRecord
+from authorize.domain.records import PERSONAL_CLIENT_ID, AppRecord, AuthorizationRecord, UserRecord, expiry, iso
 
 NOW = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
 USER = UserRecord(id=5, login="monalisa", password_hash="x", created_at="2020-01-01T00:00:00Z")
@@ -155,3 +155,5 @@ def test_expiry_does_not_depend_on_the_servers_time_zone(time_zone):
         time_zone(zone)
         assert rec.expires_epoch() == int(NOW.timestamp()) == 1893553445
         assert rec.expired(1893553445) and not rec.expired(1893553444)
+        assert iso(NOW) == "2030-01-02T03:04:05Z" and iso(NOW.astimezone()) == "2030-01-02T03:04:05Z"
+        assert expiry(NOW, 86400) == "2030-01-03T03:04:05Z" and expiry(NOW, None) is None
