@@ -68,8 +68,10 @@ def test_impossible_client_ids_and_tokens_cost_no_read(world):
     check = world.uc.app_tokens.check
     bad_id = "not an id!"
     assert world.reads(lambda: check(bad_id, AppCredentials(bad_id, SECRET), issued.token)) == []
-    assert world.reads(lambda: check(CLIENT_ID, APP, "x" * 256)) == []
-    assert world.reads(lambda: check(CLIENT_ID, APP, "x" * 255)) == ["load_app_token"]  # GitHub's maximum
+    for not_ours in ("x" * 256, "x" * 255, "gho_" + "A" * 36, issued.token[:-1] + "0"):  # no valid checksum
+        assert world.reads(lambda token=not_ours: check(CLIENT_ID, APP, token)) == []
+    unknown = "gho_" + "B" * 30 + tokens.checksum("B" * 30)  # well-formed, issued to nobody
+    assert world.reads(lambda: check(CLIENT_ID, APP, unknown)) == ["load_app_token"]
 
 
 def test_reset_replaces_the_token_and_nothing_else(world):

@@ -9,6 +9,8 @@ from authorize.domain.exceptions import BadCredentials, PasswordRequired
 
 from tests.unit.world import CLIENT_ID, PASSWORD, World, make_world
 
+READS = {"load_login_context", "load_app_token", "get_authorization", "find_token", "list_authorizations"}
+
 
 @pytest.fixture
 def world() -> World:
@@ -37,7 +39,8 @@ def test_the_login_reads_the_app_and_the_named_authorization_with_the_user(world
         Basic("monalisa", PASSWORD), None, client_id=CLIENT_ID, authorization_id=mine.id
     )
     assert (caller.user.login, caller.app, caller.authorization) == ("monalisa", world.store.apps[CLIENT_ID], mine)
-    assert world.store.calls == ["load_login_context"]  # one read for all of it
+    reads = [c for c in world.store.calls if c in READS]
+    assert reads == ["load_login_context"]  # one read for all of it
 
 
 def test_a_client_id_no_app_can_have_is_not_looked_up(world):

@@ -1,6 +1,6 @@
 from types import SimpleNamespace
 
-from authorize.domain import passwords
+from authorize.domain import passwords, verified
 from authorize.domain.passwords import PasswordVerifier
 
 from tests.support import CHEAP_HASHER
@@ -69,10 +69,10 @@ def test_cache_holds_no_password():
 def test_the_cache_is_bounded_and_forgets_the_oldest_first():
     calls = []
     verifier = PasswordVerifier(300, CountingHasher(calls, CHEAP_HASHER))
-    stored = [CHEAP_HASHER.hash(f"pw-{i}") for i in range(passwords.CACHE_MAX + 2)]
+    stored = [CHEAP_HASHER.hash(f"pw-{i}") for i in range(verified.CACHE_MAX + 2)]
     for i, h in enumerate(stored):
         assert verifier.verify(h, f"pw-{i}")
-    assert len(verifier.cached_entries()) == 32 * passwords.CACHE_MAX  # one 32-byte MAC per entry, no more
+    assert len(verifier.cached_entries()) == 32 * verified.CACHE_MAX  # one 32-byte MAC per entry, no more
     calls.clear()
     assert verifier.verify(stored[-1], f"pw-{len(stored) - 1}") and calls == []  # the newest: cached
     assert verifier.verify(stored[2], "pw-2") and calls == []
@@ -120,7 +120,7 @@ class Monotonic:
 
 def test_a_cached_success_lasts_exactly_its_lifetime(monkeypatch):
     clock = Monotonic()
-    monkeypatch.setattr(passwords, "time", SimpleNamespace(monotonic=clock))  # this module's clock only
+    monkeypatch.setattr(verified, "time", SimpleNamespace(monotonic=clock))  # the cache's clock only
     stored = CHEAP_HASHER.hash("pw")
     for verifier, lifetime in ((PasswordVerifier(hasher=CHEAP_HASHER), 300), (PasswordVerifier(60, CHEAP_HASHER), 60)):
         calls = []

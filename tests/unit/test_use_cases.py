@@ -165,5 +165,7 @@ def test_a_failed_login_counter_expires_after_its_window(world):
 
 def test_impossible_tokens_name_nobody_without_a_read(world):
     owner = world.uc.app_tokens.token_owner
-    assert world.reads(lambda: owner("")) == [] and world.reads(lambda: owner("x" * 256)) == []
-    assert world.reads(lambda: owner("x" * 255)) == ["find_token"]
+    for not_ours in ("", "x" * 256, "x" * 255, "gho_" + "A" * 36):
+        assert world.reads(lambda token=not_ours: owner(token)) == []
+    unknown = "ghp_" + "C" * 30 + tokens.checksum("C" * 30)  # well-formed, issued to nobody
+    assert world.reads(lambda: owner(unknown)) == ["find_token"]
