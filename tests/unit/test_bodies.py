@@ -249,3 +249,20 @@ def test_lone_surrogates_are_not_text():
             answered(lambda raw=raw: bodies.parse_json_object(raw))
         assert (exc.value.status, exc.value.message) == (400, "Problems parsing JSON")
     assert bodies.parse_json_object('{"note": "\\ud83d\\ude00"}') == {"note": "\U0001f600"}  # a pair is fine
+
+
+@pytest.mark.parametrize(
+    ("raw", "path", "expected"),
+    [
+        ('{"fingerprint": "body"}', "path", "path"),  # the path wins
+        ('{"fingerprint": "body"}', None, "body"),
+        ('{"fingerprint": "body"}', "", None),  # "" is no fingerprint
+        ('{"fingerprint": ""}', None, None),
+        ('{"fingerprint": 5}', None, None),
+        ("{oops", None, None),
+        ("{oops", "path", "path"),
+        (None, None, None),
+    ],
+)
+def test_peek_fingerprint(raw, path, expected):
+    assert bodies.peek_fingerprint(raw, path) == expected

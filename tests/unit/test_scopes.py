@@ -59,3 +59,9 @@ def test_implied_scopes_are_the_transitive_closure_of_includes():
 def test_normalize_keeps_a_name_it_does_not_know():
     # A stored authorization may hold a scope a later release no longer lists: it must still show.
     assert scopes.normalize(["retired:scope", "user", "user:email"]) == ["retired:scope", "user"]
+
+
+def test_inclusion_is_transitive_however_deep(monkeypatch):
+    # Today's table needs one level; a chain (as GitHub's admin/write/read families could become) needs more.
+    monkeypatch.setattr(scopes, "INCLUDES", {"a": frozenset({"b"}), "b": frozenset({"c"}), "c": frozenset({"d"})})
+    assert scopes._closure("a") == {"b", "c", "d"} and scopes._closure("c") == {"d"}

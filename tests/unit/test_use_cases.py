@@ -169,3 +169,42 @@ def test_impossible_tokens_name_nobody_without_a_read(world):
         assert world.reads(lambda token=not_ours: owner(token)) == []
     unknown = "ghp_" + "C" * 30 + tokens.checksum("C" * 30)  # well-formed, issued to nobody
     assert world.reads(lambda: owner(unknown)) == ["find_token"]
+
+
+class LosesDeleteAnswers:
+    """Wraps a store's delete: it commits (or not), then the answer never arrives."""
+
+    def __init__(self, world: World, commit: bool) -> None:
+        self.delete = world.store.delete_authorizations
+        self.commit = commit
+
+    def __call__(self, records):
+        if self.commit:
+            self.delete(records)
+        raise Unavailable()
+
+
+def test_an_unanswered_delete_that_committed_is_done(world, monkeypatch):
+    one = world.issue(world.monalisa, fingerprint="one").authorization
+    two = world.issue(world.monalisa, fingerprint="two").authorization
+    monkeypatch.setattr(world.store, "delete_authorizations", LosesDeleteAnswers(world, commit=True))
+    world.uc.authorizations.delete(world.monalisa, one)
+    world.uc.authorizations.delete_records([two])
+    assert world.store.by_key == {}
+
+
+def test_an_unanswered_delete_that_did_not_commit_is_unavailable(world, monkeypatch):
+    one = world.issue(world.monalisa).authorization
+    monkeypatch.setattr(world.store, "delete_authorizations", LosesDeleteAnswers(world, commit=False))
+    with pytest.raises(Unavailable):
+        world.uc.authorizations.delete(world.monalisa, one)
+    with pytest.raises(Unavailable):
+        world.uc.authorizations.delete_records([one])
+    assert world.store.get_authorization(one.id) == one
+
+
+def test_a_get_or_create_hit_found_by_the_write_has_no_token(world):
+    first = world.issue(world.monalisa, scopes=["repo"])
+    again = world.issue(world.monalisa, scopes=["gist"])  # a caller read without the keyed authorization
+    assert first.created and first.token
+    assert (again.created, again.token, again.authorization) == (False, "", first.authorization)
