@@ -1,5 +1,5 @@
 # Mutation testing (docs/testing.md). Included by the main Makefile, which provides $(VENV), $(PY) and $(STAMP).
-# Not part of `make test`, and CI does not run it: it takes about half an hour on two cores.
+# Not part of `make test`, and CI does not run it: it takes about a quarter of an hour on two cores.
 #   make mutation                                      everything: mutate, test, print the table
 #   make mutation MUTANTS='authorize.domain.tokens.*'  test these mutants again, in the last run (after
 #                                                      adding tests: new tests are picked up)
@@ -27,7 +27,7 @@ $(MUTATION_STAMP): $(STAMP) requirements-mutation.txt
 	  -r layers/authorize/requirements.txt -r requirements-dev.txt -r requirements-mutation.txt
 	@touch $@
 
-mutation: $(MUTATION_STAMP) ## Mutation testing (mutmut) of domain, use cases and GitHub edge with tests/unit (~30 min)
+mutation: $(MUTATION_STAMP) ## Mutation testing (mutmut) of domain, use cases and GitHub edge with tests/unit (~15 min)
 	@if [ -z "$(MUTANTS)" ] || [ ! -d $(MUTATION_DIR)/mutants ]; then \
 	  rm -rf $(MUTATION_DIR) && mkdir -p $(MUTATION_DIR) && \
 	  ln -s $(CURDIR)/layers/authorize $(MUTATION_DIR)/src && \

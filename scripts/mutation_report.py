@@ -28,8 +28,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# mutmut's exit codes (mutmut/stats.py): 1 and 3 killed, 0 survived, 33 and 5 no test reaches it,
-# 36 and the SIGXCPU codes timed out, None not checked yet, 34 skipped, 37 caught by a type checker.
+# mutmut's exit codes (mutmut/stats.py): 1 and 3 killed, 0 survived, 33 and 5 no test reaches it, 36 and
+# the SIGXCPU codes timed out, -9 and -11 the tests' process died (both count as killed), None not checked
+# yet, 2 interrupted, 34 skipped, 37 caught by a type checker. Anything else is "suspicious": survived.
 KILLED = {1, 3, 37}
 TIMEOUT = {36, 24, -24, 152, 255, -9, -11}
 UNCHECKED = {None, 2, 34}
