@@ -6,7 +6,8 @@
 #   make mutation-report                               the table again, from the last run
 #   make mutation-report MUTATION_REPORT_ARGS=--show   ... with the diff of every unexplained survivor
 #
-# mutmut 3 (requirements-mutation.txt, installed into .venv beside the dev tools) mutates copies of the
+# mutmut 3 (requirements-mutation.in, locked with hashes in requirements-mutation.txt under the dev lock's
+# versions, installed into .venv beside the dev tools) mutates copies of the
 # code in mutants/ and imports them from mutants/src. Our package lives in layers/authorize, so the run
 # happens in MUTATION_DIR, where src, tests and pyproject.toml (its [tool.mutmut] section) are links
 # to the real ones; a run without MUTANTS starts from a fresh copy. Tests: tests/unit, the fast ones.
@@ -20,12 +21,16 @@ MUTATION_REPORT_ARGS ?=
 MUTANTS ?=
 MUTATION_STAMP := $(VENV)/.mutation-installed
 
-.PHONY: mutation mutation-report
+.PHONY: mutation mutation-report mutation-lock
 
 $(MUTATION_STAMP): $(STAMP) requirements-mutation.txt
-	$(PIP) install --quiet --disable-pip-version-check \
-	  -r layers/authorize/requirements.txt -r requirements-dev.txt -r requirements-mutation.txt
+	$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements-mutation.txt
 	@touch $@
+
+# Like `make lock`: the whole tree of requirements-mutation.in, hashed, held to the dev lock's versions.
+mutation-lock: $(STAMP) ## Re-pin requirements-mutation.txt (mutmut and its dependencies) from its .in file
+	$(PY) -m uv pip compile --universal --python-version 3.11 --generate-hashes --no-header --quiet \
+	  requirements-mutation.in -c requirements-dev.txt -o requirements-mutation.txt
 
 mutation: $(MUTATION_STAMP) ## Mutation testing (mutmut) of domain, use cases and GitHub edge with tests/unit (~15 min)
 	@if [ -z "$(MUTANTS)" ] || [ ! -d $(MUTATION_DIR)/mutants ]; then \

@@ -33,6 +33,7 @@ OWN = OperationDocs(DOCS_GET_OR_CREATE)
         (ex.NotFound(), 404, "Not Found", DOCS_GET_OR_CREATE),
         (ex.InvalidApplication(), 422, "Invalid Application client_id or secret.", DOCS_GET_OR_CREATE),
         (ex.Unavailable(), 503, "Service Unavailable. Please try again later.", DOCS_V3),
+        (ex.CredentialsNotAccepted(), 403, "Forbidden", DOCS_GET_OR_CREATE),
     ],
 )
 def test_the_catalogue(exc, status, message, url):
@@ -86,7 +87,7 @@ def test_subclasses_get_their_nearest_listed_answer_and_others_none():
     assert errors.answer_for(Odd()) is None and errors.answer_for(ValueError()) is None
     with pytest.raises(LookupError):
         to_github(Odd(), OWN)
-    assert all(isinstance(e(), errors.ANSWERED) for e in errors.ANSWERS)
+    assert all(issubclass(e, errors.ANSWERED) for e in errors.ANSWERS)
 
 
 def test_a_server_error():
@@ -104,3 +105,15 @@ def test_each_operation_has_its_page():
     assert docs_for("PATCH", "/authorizations/{authorization_id}").not_found == DOCS_AUTHORIZATIONS
     assert docs_for("GET", "/nowhere") == OperationDocs() == OperationDocs(DOCS_V3, None)
     assert all(method == method.upper() for method, _ in OPERATION_DOCS)
+
+
+def test_a_refused_request_gives_its_reason_as_githubs_simple_validation_error():
+    answer = to_github(ex.RequestRefused("credentials must be a list"), OWN)
+    assert (answer.status, answer.body) == (
+        422,
+        {
+            "message": "Validation Failed",
+            "errors": ["credentials must be a list"],
+            "documentation_url": DOCS_GET_OR_CREATE,
+        },
+    )
