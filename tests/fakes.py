@@ -114,6 +114,7 @@ class InMemoryStore(AuthorizationStore):
             if self.failures.get(key, 0) >= limit:
                 return False
             self.failures[key] = self.failures.get(key, 0) + 1
+            self.failures_expire[key] = expires_at
             return True
 
     def release_attempt(self, login: str, window_start: int) -> None:

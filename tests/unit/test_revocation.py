@@ -74,3 +74,9 @@ def test_a_body_of_1_to_the_maximum_strings():
     assert bodies.revocation_body('{"credentials": ["a", "b", "c"]}', 3) == ["a", "b", "c"]
     with pytest.raises(RequestRefused):
         bodies.revocation_body('{"credentials": ["a", "b", "c", "d"]}', 3)
+
+
+def test_the_rate_counter_expires_after_its_hour(world):
+    world.uc.revocation.revoke(["nope"], "198.51.100.7")
+    start = int(world.clock.now) - int(world.clock.now) % 3600
+    assert world.store.failures_expire == {("rate:198.51.100.7", start): start + 3600 + 60}
