@@ -10,6 +10,7 @@ from authorize.domain.records import AppRecord, AuthorizationRecord, UserRecord
 from authorize.ports import AlreadyExists, AuthorizationKey, AuthorizationStore, Conflict, IdCollision, LoginContext
 
 Key = tuple[int, str]
+KEY_BYTES = 2048  # the most a DynamoDB partition key holds: the table refuses a longer one
 
 
 def key_of(record: AuthorizationRecord) -> Key:
@@ -22,6 +23,7 @@ class InMemoryStore(AuthorizationStore):
         self.users: dict[str, UserRecord] = {}
         self.apps: dict[str, AppRecord] = {}
         self.failures: dict[tuple[str, int], int] = {}
+        self.failures_expire: dict[tuple[str, int], int] = {}  # when the table's TTL would purge a counter
         self.by_key: dict[Key, AuthorizationRecord] = {}
         self.used_ids: set[int] = set()
         self._next_user = 0
@@ -32,6 +34,11 @@ class InMemoryStore(AuthorizationStore):
 
     def _by_id(self, authorization_id: int | None) -> AuthorizationRecord | None:
         return next((r for r in self.by_key.values() if r.id == authorization_id), None)
+
+    def _app(self, client_id: str | None) -> AppRecord | None:
+        if client_id and len(f"APP#{client_id}".encode()) > KEY_BYTES:
+            raise ValueError("DynamoDB refuses a partition key over 2048 bytes")
+        return self.apps.get(client_id) if client_id else None
 
     def _by_token(self, token_hash: str | None) -> AuthorizationRecord | None:
         return next((r for r in self.by_key.values() if r.hashed_token == token_hash), None)
@@ -50,7 +57,7 @@ class InMemoryStore(AuthorizationStore):
         with self._lock:
             return LoginContext(
                 user=self.users.get(login.lower()),
-                app=self.apps.get(client_id) if client_id else None,
+                app=self._app(client_id),
                 failed_logins=self.failures.get((login.lower(), window_start), 0),
                 authorization=self._by_id(authorization_id),
                 password_token=self._by_token(token_hash),
@@ -65,7 +72,7 @@ class InMemoryStore(AuthorizationStore):
     def load_app_token(self, client_id: str, token_hash: str) -> tuple[AppRecord | None, AuthorizationRecord | None]:
         self.calls.append("load_app_token")
         with self._lock:
-            return self.apps.get(client_id), self._by_token(token_hash)
+            return self._app(client_id), self._by_token(token_hash)
 
     def get_authorization(self, authorization_id: int) -> AuthorizationRecord | None:
         self.calls.append("get_authorization")
@@ -97,6 +104,7 @@ class InMemoryStore(AuthorizationStore):
             if self.failures.get(key, 0) >= max_failures:
                 return False
             self.failures[key] = self.failures.get(key, 0) + 1
+            self.failures_expire[key] = expires_at
             return True
 
     def count_request(self, bucket: str, window_start: int, expires_at: int, limit: int) -> bool:
@@ -106,6 +114,7 @@ class InMemoryStore(AuthorizationStore):
             if self.failures.get(key, 0) >= limit:
                 return False
             self.failures[key] = self.failures.get(key, 0) + 1
+            self.failures_expire[key] = expires_at
             return True
 
     def release_attempt(self, login: str, window_start: int) -> None:

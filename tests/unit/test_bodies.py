@@ -1,10 +1,12 @@
 import json
 
 import pytest
+from authorize.domain import authorizations as rules
 from authorize.github import bodies
 
 from tests.edge import Answered as ApiError
 from tests.edge import answered
+from tests.unit.test_records import NOW, record
 
 DOCS = "https://example.test/docs"
 SECRET = "abcd" * 10
@@ -110,3 +112,157 @@ def test_client_id_in_body_must_match_path():
 def test_path_fingerprint_wins_over_body():
     body = parse({"client_secret": SECRET, "fingerprint": "from-body"}, fingerprint="from-path")
     assert body.fingerprint == "from-path"
+
+
+def test_several_errors_on_one_field_are_one_error_and_fields_keep_their_order():
+    with pytest.raises(ApiError) as exc:
+        parse({"client_secret": SECRET, "scopes": [1, "nope", 2], "note": 5, "fingerprint": ["x"]})
+    assert errors_of(exc.value) == [("scopes", "invalid"), ("note", "invalid"), ("fingerprint", "invalid")]
+    assert all(e["resource"] == "OauthAccess" and "message" not in e for e in exc.value.errors)
+
+
+def test_a_missing_secret_and_a_bad_field_are_both_reported():
+    with pytest.raises(ApiError) as exc:
+        parse({"scopes": ["nope"]})
+    assert errors_of(exc.value) == [("scopes", "invalid"), ("client_secret", "missing_field")]
+
+
+def test_an_empty_path_fingerprint_is_no_fingerprint():
+    assert parse({"client_secret": SECRET, "fingerprint": "body"}, fingerprint="").fingerprint is None
+    with pytest.raises(ApiError) as exc:
+        parse({"client_secret": SECRET}, fingerprint="f" * 256)
+    assert errors_of(exc.value) == [("fingerprint", "invalid")]
+    assert parse({"client_secret": SECRET}, fingerprint="f" * 255).fingerprint == "f" * 255
+
+
+def create(payload):
+    return answered(lambda: bodies.create_body(json.dumps(payload)), DOCS)
+
+
+@pytest.mark.parametrize("payload", [{}, {"note": None}, {"note": ""}, {"scopes": ["repo"]}])
+def test_create_without_a_note_is_a_missing_description(payload):
+    with pytest.raises(ApiError) as exc:
+        create(payload)
+    assert (exc.value.status, exc.value.message) == (422, "Validation Failed")
+    assert errors_of(exc.value) == [("description", "missing_field")]
+    assert exc.value.documentation_url == DOCS
+
+
+@pytest.mark.parametrize("note", [5, ["n"], "x" * 1025])
+def test_create_with_a_bad_note_is_an_invalid_description(note):
+    with pytest.raises(ApiError) as exc:
+        create({"note": note})
+    assert errors_of(exc.value) == [("description", "invalid")]
+
+
+def test_create_reports_other_fields_under_their_own_names():
+    with pytest.raises(ApiError) as exc:
+        create({"scopes": ["nope"], "client_id": 5})
+    assert errors_of(exc.value) == [("scopes", "invalid"), ("description", "missing_field"), ("client_id", "invalid")]
+    body = create({"note": "script", "scopes": ["user", "user:email"], "client_id": "c", "client_secret": "s"})
+    assert (body.note, body.scopes, body.client_id, body.client_secret) == ("script", ["user"], "c", "s")
+
+
+def update(payload):
+    return answered(lambda: bodies.update_body(json.dumps(payload)), DOCS)
+
+
+def test_update_without_scopes_leaves_them_alone():
+    body = update({"note": "renamed"})
+    assert body.scopes is None and body.add_scopes is None and body.remove_scopes is None
+    patched = rules.apply_update(record(scopes=["repo"], note_url="https://x"), body, NOW)
+    assert (patched.note, patched.scopes, patched.note_url) == ("renamed", ["repo"], "https://x")
+
+
+def test_update_takes_one_scope_key():
+    assert update({"scopes": ["user", "user:email"]}).scopes == ["user"]
+    assert update({"scopes": []}).scopes == []
+    added = update({"add_scopes": ["gist"], "scopes": None, "remove_scopes": None})
+    assert (added.scopes, added.add_scopes, added.remove_scopes) == (None, ["gist"], None)
+    removed = update({"remove_scopes": ["repo"]})
+    assert (removed.scopes, removed.add_scopes, removed.remove_scopes) == (None, None, ["repo"])
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"scopes": ["repo"], "add_scopes": ["gist"]},
+        {"scopes": [], "remove_scopes": ["gist"]},
+        {"add_scopes": ["repo"], "remove_scopes": ["gist"]},
+        {"scopes": [], "add_scopes": [], "remove_scopes": []},
+    ],
+)
+def test_update_with_two_scope_keys_is_refused(payload):
+    with pytest.raises(ApiError) as exc:
+        update(payload)
+    assert (exc.value.status, exc.value.message) == (422, "Validation Failed")
+    assert exc.value.errors == [
+        {
+            "resource": "OauthAccess",
+            "field": "scopes",
+            "code": "custom",
+            "message": "You can only send one of these scope keys at a time.",
+        }
+    ]
+
+
+@pytest.mark.parametrize(("field", "value"), [("add_scopes", ["nope"]), ("remove_scopes", ["site_admin"]), ("note", 1)])
+def test_update_with_a_bad_field_is_invalid(field, value):
+    with pytest.raises(ApiError) as exc:
+        update({field: value})
+    assert errors_of(exc.value) == [(field, "invalid")]
+
+
+@pytest.mark.parametrize(
+    "raw", [None, "", "{}", '{"access_token": null}', '{"access_token": ""}', '{"access_token": 5}']
+)
+def test_an_absent_or_non_string_access_token_is_a_missing_field(raw):
+    with pytest.raises(ApiError) as exc:
+        answered(lambda: bodies.access_token_body(raw), DOCS)
+    assert (exc.value.status, exc.value.message) == (422, "Validation Failed")
+    assert exc.value.errors == [{"resource": "OauthAccess", "field": "access_token", "code": "missing_field"}]
+
+
+def test_the_access_token_is_read_as_sent():
+    assert bodies.access_token_body('{"access_token": " gho_x ", "other": 1}') == " gho_x "
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ('{"client_id": "abc", "note": "n"}', "abc"),
+        ('{"client_id": 5}', None),
+        ('{"note": "n"}', None),
+        ("[1]", None),
+        ("{oops", None),
+        (None, None),
+    ],
+)
+def test_peek_client_id(raw, expected):
+    assert bodies.peek_client_id(raw) == expected
+
+
+def test_lone_surrogates_are_not_text():
+    # "\ud800" is valid JSON, but decodes to a lone surrogate, which nothing can store or echo.
+    for raw in ['{"note": "\\ud800"}', '{"\\udfff": 1}', '{"scopes": ["\\ud83d"]}']:
+        with pytest.raises(ApiError) as exc:
+            answered(lambda raw=raw: bodies.parse_json_object(raw))
+        assert (exc.value.status, exc.value.message) == (400, "Problems parsing JSON")
+    assert bodies.parse_json_object('{"note": "\\ud83d\\ude00"}') == {"note": "\U0001f600"}  # a pair is fine
+
+
+@pytest.mark.parametrize(
+    ("raw", "path", "expected"),
+    [
+        ('{"fingerprint": "body"}', "path", "path"),  # the path wins
+        ('{"fingerprint": "body"}', None, "body"),
+        ('{"fingerprint": "body"}', "", None),  # "" is no fingerprint
+        ('{"fingerprint": ""}', None, None),
+        ('{"fingerprint": 5}', None, None),
+        ("{oops", None, None),
+        ("{oops", "path", "path"),
+        (None, None, None),
+    ],
+)
+def test_peek_fingerprint(raw, path, expected):
+    assert bodies.peek_fingerprint(raw, path) == expected

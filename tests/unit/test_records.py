@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ from authorize.domain import authorizations as rules
 from authorize.domain import tokens
 from authorize.domain.exceptions import ValidationFailed
 from authorize.domain.inputs import GetOrCreateBody, UpdateBody
-from authorize.domain.records import PERSONAL_CLIENT_ID, AppRecord, AuthorizationRecord, UserRecord
+from authorize.domain.records import PERSONAL_CLIENT_ID, AppRecord, AuthorizationRecord, UserRecord, expiry, iso
 
 NOW = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
 USER = UserRecord(id=5, login="monalisa", password_hash="x", created_at="2020-01-01T00:00:00Z")
@@ -113,3 +114,46 @@ def test_expiry():
     assert rec.expires_epoch() == int(NOW.timestamp())
     assert not rec.expired(NOW.timestamp() - 1) and rec.expired(NOW.timestamp())
     assert not record().expired(NOW.timestamp())
+
+
+def test_update_sets_and_clears_the_note_url():
+    current = record(note_url="https://old.example")
+    assert (
+        rules.apply_update(current, UpdateBody(note_url="https://new.example"), NOW).note_url == "https://new.example"
+    )
+    assert rules.apply_update(current, UpdateBody(note_url=None), NOW).note_url is None
+
+
+def test_a_personal_token_patched_without_a_note_keeps_it():
+    personal = record(client_id=PERSONAL_CLIENT_ID, note="my script", app_name="my script")
+    patched = rules.apply_update(personal, UpdateBody(scopes=["gist"]), NOW)
+    assert (patched.note, patched.app_name, patched.scopes) == ("my script", "my script", ["gist"])
+
+
+def test_issue_keeps_every_field_of_the_request():
+    fields = GetOrCreateBody(client_secret="s", note="n", note_url="https://n.example", fingerprint="fp")
+    rec = rules.issue(USER, APP, fields, NOW).authorization
+    assert (rec.note, rec.note_url, rec.fingerprint) == ("n", "https://n.example", "fp")
+
+
+@pytest.fixture
+def time_zone(monkeypatch):
+    """Sets the process's local time zone; the one it had comes back afterwards."""
+
+    def set_zone(zone: str) -> None:
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_expiry_does_not_depend_on_the_servers_time_zone(time_zone):
+    rec = record(expires_at="2030-01-02T03:04:05Z")
+    for zone in ("UTC0", "EST5EDT,M3.2.0,M11.1.0", "IST-5:30"):  # POSIX forms: no tz database needed
+        time_zone(zone)
+        assert rec.expires_epoch() == int(NOW.timestamp()) == 1893553445
+        assert rec.expired(1893553445) and not rec.expired(1893553444)
+        assert iso(NOW) == "2030-01-02T03:04:05Z" and iso(NOW.astimezone()) == "2030-01-02T03:04:05Z"
+        assert expiry(NOW, 86400) == "2030-01-03T03:04:05Z" and expiry(NOW, None) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -12,6 +13,8 @@ from authorize.ports import Conflict, IdCollision
 from authorize.usecases import retry
 from authorize.usecases.retry import (
     CONFLICT_ATTEMPTS,
+    CONFLICT_BACKOFF_BASE,
+    CONFLICT_BACKOFF_CAP,
     STORED,
     WRITE_ATTEMPTS,
     Written,
@@ -229,3 +232,12 @@ def test_token_landed_is_false_while_the_database_fails():
             raise Unavailable()
 
     assert not token_landed(Down(), record(id=1))
+
+
+def test_backoff_is_full_jitter_under_a_doubling_capped_envelope(monkeypatch):
+    monkeypatch.setattr(retry, "random", SimpleNamespace(random=lambda: 1.0))  # the top of the jitter
+    envelope = [retry.backoff_seconds(n) for n in range(8)]
+    assert envelope == [min(CONFLICT_BACKOFF_CAP, CONFLICT_BACKOFF_BASE * 2**n) for n in range(8)]
+    assert envelope[:5] == [0.01, 0.02, 0.04, 0.08, 0.16] and envelope[5:] == [0.25] * 3
+    monkeypatch.setattr(retry, "random", SimpleNamespace(random=lambda: 0.0))
+    assert retry.backoff_seconds(5) == 0.0  # the bottom of the jitter

@@ -42,3 +42,26 @@ def test_normalize_keeps_the_same_access(requested):
     assert len(set(normalized)) == len(normalized)
     for s in normalized:
         assert not any(s in scopes.IMPLIED_BY[o] for o in normalized if o != s)
+
+
+def test_implied_scopes_are_the_transitive_closure_of_includes():
+    # IMPLIED_BY is computed from INCLUDES when the module loads; check the computation itself.
+    assert scopes._closure("admin:org") == {"write:org", "read:org"}  # read:org through write:org too
+    assert scopes._closure("gist") == frozenset()
+    for scope in scopes.VALID_SCOPES:
+        closure = scopes._closure(scope)
+        assert scopes.IMPLIED_BY[scope] == closure and scope not in closure
+        assert set(scopes.INCLUDES.get(scope, ())) <= closure
+        for included in closure:
+            assert scopes.IMPLIED_BY[included] <= closure
+
+
+def test_normalize_keeps_a_name_it_does_not_know():
+    # A stored authorization may hold a scope a later release no longer lists: it must still show.
+    assert scopes.normalize(["retired:scope", "user", "user:email"]) == ["retired:scope", "user"]
+
+
+def test_inclusion_is_transitive_however_deep(monkeypatch):
+    # Today's table needs one level; a chain (as GitHub's admin/write/read families could become) needs more.
+    monkeypatch.setattr(scopes, "INCLUDES", {"a": frozenset({"b"}), "b": frozenset({"c"}), "c": frozenset({"d"})})
+    assert scopes._closure("a") == {"b", "c", "d"} and scopes._closure("c") == {"d"}

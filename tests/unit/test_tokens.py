@@ -1,6 +1,8 @@
 import re
+import time
 import zlib
 
+import pytest
 from authorize.domain import tokens
 from hypothesis import given
 from hypothesis import strategies as st
@@ -70,3 +72,45 @@ def test_secret_matching_is_by_hash():
     assert not tokens.secret_matches("s3cret ", stored)
     assert len(tokens.new_client_id()) == 20
     assert len(tokens.new_client_secret()) == 40
+
+
+EPOCH_MS = 1_577_836_800_000  # 2020-01-01T00:00:00Z
+
+
+def test_an_id_is_its_millisecond_since_2020_then_12_random_bits():
+    ms = 1_700_000_000_000
+    drawn = {tokens.new_authorization_id(ms) for _ in range(200)}
+    assert all(i >> 12 == ms - EPOCH_MS for i in drawn) and len(drawn) > 100  # the low 12 bits are random
+    later = {tokens.new_authorization_id(ms + 1) for _ in range(200)}
+    assert max(drawn) < min(later)  # ids grow with creation time, whatever their random bits
+
+
+def test_an_id_comes_from_the_clock_by_default():
+    before = int(time.time() * 1000)
+    drawn = tokens.new_authorization_id()
+    after = int(time.time() * 1000)
+    assert before - EPOCH_MS <= drawn >> 12 <= after - EPOCH_MS
+
+
+def test_ids_stay_json_safe_until_the_last_millisecond_that_fits():
+    last = EPOCH_MS + 2**41 - 1  # in 2089
+    assert all(tokens.new_authorization_id(last) <= tokens.MAX_SAFE_INTEGER for _ in range(50))
+    with pytest.raises(OverflowError):
+        tokens.new_authorization_id(last + 1)
+
+
+def test_checksum_known_answers_are_left_padded_to_six():
+    # CRC32 values small enough to need padding: base62 of them is shorter than 6 characters.
+    assert tokens.base62(0, 6) == "000000" and tokens.base62(61, 6) == "00000z" and tokens.base62(62, 6) == "000010"
+    assert tokens.base62(0) == "0" and tokens.base62(3469960357) == "3mpbCX"
+    with pytest.raises(ValueError):
+        tokens.base62(-1)
+
+
+def test_format_vector_with_a_padded_checksum():
+    # A random part whose CRC32 (542728966) has five base62 digits: the checksum is "0" + those five.
+    random_part = "AAAAAAAAAAAAAAAAAAAAAAAAAAAA00"
+    assert zlib.crc32(random_part.encode()) == 542728966
+    assert tokens.checksum(random_part) == "0ajEb0"
+    assert tokens.has_valid_checksum("gho_" + random_part + "0ajEb0")
+    assert not tokens.has_valid_checksum("gho_" + random_part + "ajEb00")  # padded on the wrong side

@@ -34,7 +34,8 @@ def authorization_view(record: AuthorizationRecord, base_url: str, token: str = 
 
 
 def node_id(kind: str, number: int) -> str:
-    return base64.b64encode(f"04:{kind}{number}".encode()).decode().rstrip("=")
+    """GitHub's legacy global id: base64 of "04:<kind><number>", padding included (as api.github.com sent it)."""
+    return base64.b64encode(f"04:{kind}{number}".encode()).decode()
 
 
 def simple_user(user_id: int, login: str, base_url: str) -> dict[str, Any]:
