@@ -14,7 +14,7 @@ AUDIT_PYTHON ?= python3
 AUDIT_VENV ?= .venv-audit
 AUDIT_STAMP := $(AUDIT_VENV)/.installed
 AUDIT_BIN := $(AUDIT_VENV)/bin
-AUDIT_REQUIREMENTS ?= layers/authorize/requirements.txt requirements-dev.txt
+AUDIT_REQUIREMENTS ?= layers/authorize/requirements.txt requirements-dev.txt requirements-mutation.txt
 AUDIT_BANDIT_PATHS ?= layers functions local
 AUDIT_REPORT_DIR := .local/audit
 

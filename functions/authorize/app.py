@@ -23,7 +23,9 @@ from observability import count, logger, metrics, traced
 from routes import applications, authorizations, credentials, user
 from routes.edge import USE_CASES
 
-app = APIGatewayRestResolver()
+# debug=False always: Powertools' debug mode (also switched on by POWERTOOLS_DEV, as the local server
+# sets it) prints every event, credentials and token-bearing paths included.
+app = APIGatewayRestResolver(debug=False)
 # Grants (/applications/grants...) before the app routes' /applications/<client_id>/...
 for routes in (authorizations, applications, user, credentials):
     app.include_router(routes.router)
