@@ -7,7 +7,15 @@ from collections.abc import Sequence
 
 from authorize.adapters.dynamodb.keys import app_authorization_sk, authorization_sk
 from authorize.domain.records import AppRecord, AuthorizationRecord, UserRecord
-from authorize.ports import AlreadyExists, AuthorizationKey, AuthorizationStore, Conflict, IdCollision, LoginContext
+from authorize.ports import (
+    ActorRefused,
+    AlreadyExists,
+    AuthorizationKey,
+    AuthorizationStore,
+    Conflict,
+    IdCollision,
+    LoginContext,
+)
 
 Key = tuple[int, str]
 KEY_BYTES = 2048  # the most a DynamoDB partition key holds: the table refuses a longer one
@@ -177,11 +185,86 @@ class InMemoryStore(AuthorizationStore):
             self._next_user += 1
             return self._next_user
 
+    def _email_owner(self, email: str | None) -> int | None:
+        return next((u.id for u in self.users.values() if email and (u.email or "").lower() == email.lower()), None)
+
     def put_user(self, user: UserRecord) -> None:
         with self._lock:
             if user.login.lower() in self.users:
-                raise AlreadyExists()
+                raise AlreadyExists("login")
+            if self._email_owner(user.email) is not None:
+                raise AlreadyExists("email")
             self.users[user.login.lower()] = user
+
+    def get_user(self, login: str) -> UserRecord | None:
+        self.calls.append("get_user")
+        with self._lock:
+            return self.users.get(login.lower())
+
+    def get_owner(
+        self, user_id: int, login_hint: str, client_id: str | None = None
+    ) -> tuple[UserRecord | None, AppRecord | None]:
+        self.calls.append("get_owner")
+        with self._lock:
+            user = next((u for u in self.users.values() if u.id == user_id), None)
+            return user, self.apps.get(client_id) if client_id else None
+
+    def list_users(self) -> list[UserRecord]:
+        with self._lock:
+            return sorted(self.users.values(), key=lambda u: u.login.lower())
+
+    def replace_user(self, old: UserRecord, new: UserRecord, *, actor: UserRecord | None = None) -> None:
+        self.calls.append("replace_user")
+        with self._lock:
+            if self.users.get(old.login.lower()) != old:
+                raise Conflict()
+            if new.login.lower() != old.login.lower() and new.login.lower() in self.users:
+                raise AlreadyExists("login")
+            if self._email_owner(new.email) not in (None, old.id):
+                raise AlreadyExists("email")
+            if actor is not None and actor.id != old.id:
+                current = self.users.get(actor.login.lower())
+                if current is None or not current.site_admin or not current.active:
+                    raise ActorRefused()
+            del self.users[old.login.lower()]
+            self.users[new.login.lower()] = new
+
+    def delete_user(self, user: UserRecord) -> None:
+        with self._lock:
+            if self.users.get(user.login.lower()) != user:
+                raise Conflict()
+            del self.users[user.login.lower()]
+
+    def clear_failed_logins(self, login: str) -> int:
+        with self._lock:
+            windows = [key for key in self.failures if key[0] == login.lower()]
+            for key in windows:
+                del self.failures[key]
+            return len(windows)
+
+    def get_app(self, client_id: str) -> AppRecord | None:
+        with self._lock:
+            return self.apps.get(client_id)
+
+    def list_apps(self) -> list[AppRecord]:
+        with self._lock:
+            return sorted(self.apps.values(), key=lambda a: a.created_at)
+
+    def replace_app(self, old: AppRecord, new: AppRecord) -> None:
+        with self._lock:
+            if self.apps.get(old.client_id) != old:
+                raise Conflict()
+            self.apps[new.client_id] = new
+
+    def delete_app(self, app: AppRecord) -> None:
+        with self._lock:
+            if self.apps.get(app.client_id) != app:
+                raise Conflict()
+            del self.apps[app.client_id]
+
+    def app_authorizations(self, client_id: str) -> list[AuthorizationRecord]:
+        with self._lock:
+            return [r for r in self.by_key.values() if r.client_id == client_id]
 
     def put_app(self, app: AppRecord) -> None:
         with self._lock:

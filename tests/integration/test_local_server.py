@@ -424,7 +424,7 @@ def test_admin_cli_against_the_embedded_db(api: Api) -> None:
     assert json.loads(seeded.stdout) == {"created": [], "totp_secret": db.totp_secret}
 
     missing = run_admin(
-        dataclasses.replace(db, table="no-such-table"), "user", "create", "x", "--password-stdin", stdin="pw"
+        dataclasses.replace(db, table="no-such-table"), "user", "create", "x", "--password-stdin", stdin=password
     )
     assert missing.returncode == 1 and "not found" in json.loads(missing.stderr)["error"]
 

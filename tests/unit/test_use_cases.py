@@ -44,7 +44,7 @@ def test_create_with_an_app_makes_an_app_token(world):
     issued = create(world, note="n", client_id=CLIENT_ID, client_secret=SECRET, fingerprint="fp")
     rec = issued.authorization
     assert issued.token.startswith("gho_") and rec.client_id == CLIENT_ID and rec.app_name == "app"
-    assert world.uc.app_tokens.check(CLIENT_ID, APP, issued.token) == rec
+    assert world.uc.app_tokens.check(CLIENT_ID, APP, issued.token).authorization == rec
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_me_with_a_password_and_a_code(world):
     with pytest.raises(OtpRequired):
         world.uc.users.me(Basic("hubot", PASSWORD), None)
     code = pyotp.TOTP(world.hubot_totp).now()
-    assert world.uc.users.me(Basic("hubot", PASSWORD), code) == Me(hubot.id, "hubot", None)
+    assert world.uc.users.me(Basic("hubot", PASSWORD), code) == Me(hubot, None)
 
 
 def test_a_failed_login_counter_expires_after_its_window(world):
@@ -164,7 +164,7 @@ def test_a_failed_login_counter_expires_after_its_window(world):
 
 
 def test_impossible_tokens_name_nobody_without_a_read(world):
-    owner = world.uc.app_tokens.token_owner
+    owner = world.uc.users.owners.of_token
     for not_ours in ("", "x" * 256, "x" * 255, "gho_" + "A" * 36):
         assert world.reads(lambda token=not_ours: owner(token)) == []
     unknown = "ghp_" + "C" * 30 + tokens.checksum("C" * 30)  # well-formed, issued to nobody

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 from authorize.domain.grants import Grant, grant_id, group_grants
-from authorize.domain.records import PERSONAL_CLIENT_ID
+from authorize.domain.records import PERSONAL_CLIENT_ID, UserRecord
 from authorize.github.views import authorization_view, authorization_with_user_view, grant_view, node_id, simple_user
 
 from tests.unit.test_records import record
@@ -45,10 +45,13 @@ def test_simple_user_has_githubs_shape_under_the_base_url():
 
 def test_check_and_reset_answer_the_authorization_with_its_user_last():
     rec = record(id=42, user_id=7, user_login="monalisa", note="n", expires_at="2031-01-01T00:00:00Z")
-    view = authorization_with_user_view(rec, BASE, "gho_plaintext")
+    # the user as stored now: renamed since the authorization was issued, and a site administrator
+    user = UserRecord(id=7, login="mona", created_at="2020-01-01T00:00:00Z", site_admin=True)
+    view = authorization_with_user_view(rec, user, BASE, "gho_plaintext")
     assert {k: v for k, v in view.items() if k != "user"} == authorization_view(rec, BASE, "gho_plaintext")
     assert list(view)[-1] == "user" and view["token"] == "gho_plaintext"
-    assert view["user"] == simple_user(7, "monalisa", BASE)
+    assert view["user"] == simple_user(7, "mona", BASE, site_admin=True)
+    assert view["user"]["site_admin"] is True
     assert view["expires_at"] == "2031-01-01T00:00:00Z"
 
 

@@ -61,14 +61,14 @@ def _app_request(client_id: str, path_token: str | None) -> tuple[str, AppCreden
 
 def _checked(client_id: str, path_token: str | None = None) -> Response:
     cid, credentials, token = _app_request(client_id, path_token)
-    record = edge.use_cases.app_tokens.check(cid, credentials, token)
-    return edge.json(200, authorization_with_user_view(record, edge.base(), token))
+    owned = edge.use_cases.app_tokens.check(cid, credentials, token)
+    return edge.json(200, authorization_with_user_view(owned.authorization, owned.user, edge.base(), token))
 
 
 def _reset(client_id: str, path_token: str | None = None) -> Response:
-    issued = edge.use_cases.app_tokens.reset(*_app_request(client_id, path_token))
+    reset = edge.use_cases.app_tokens.reset(*_app_request(client_id, path_token))
     count("TokensReset")
-    return edge.json(200, authorization_with_user_view(issued.authorization, edge.base(), issued.token))
+    return edge.json(200, authorization_with_user_view(reset.authorization, reset.user, edge.base(), reset.token))
 
 
 def _revoked(client_id: str, path_token: str | None = None) -> Response:

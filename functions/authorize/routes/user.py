@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from authorize.github.views import simple_user
+from authorize.github.views import simple_user_view
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
@@ -18,4 +18,4 @@ edge = Edge(router)
 def get_user() -> Response[dict[str, Any]]:
     me = edge.use_cases.users.me(edge.credentials(), edge.header("X-GitHub-OTP"))
     headers = None if me.scopes is None else {"X-OAuth-Scopes": ", ".join(me.scopes), "X-Accepted-OAuth-Scopes": ""}
-    return edge.json(200, simple_user(me.user_id, me.login, edge.base()), headers)
+    return edge.json(200, simple_user_view(me.user, edge.base()), headers)

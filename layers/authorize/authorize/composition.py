@@ -17,16 +17,46 @@ from .domain.totp import TotpSealer
 from .ports import AuthorizationStore
 from .settings import Settings
 from .usecases.app_tokens import AppTokens
+from .usecases.apps_admin import AppsAdmin, TokensAdmin
 from .usecases.authorizations import Authorizations
+from .usecases.credentials_admin import CredentialsAdmin
 from .usecases.deps import Deps
 from .usecases.grants import Grants
+from .usecases.impersonation import Impersonation
 from .usecases.login import Login
+from .usecases.owners import Owners
 from .usecases.revocation import Revocation
+from .usecases.site_admins import SiteAdmins
 from .usecases.users import Users
+from .usecases.users_admin import UsersAdmin
 
 
 def sealer_for(settings: Settings) -> TotpSealer:
     return TotpSealer(totp_key_source(settings))
+
+
+@dataclass(frozen=True)
+class Administration:
+    """The site-administrator API's and the admin CLI's use cases (one implementation for both doors)."""
+
+    site_admins: SiteAdmins
+    users: UsersAdmin
+    credentials: CredentialsAdmin
+    impersonation: Impersonation
+    apps: AppsAdmin
+    tokens: TokensAdmin
+
+    @classmethod
+    def build(cls, deps: Deps, login: Login, owners: Owners, authorizations: Authorizations) -> Administration:
+        users = UsersAdmin(deps, authorizations)
+        return cls(
+            SiteAdmins(login, owners),
+            users,
+            CredentialsAdmin(users),
+            Impersonation(users),
+            AppsAdmin(deps, authorizations),
+            TokensAdmin(users),
+        )
 
 
 @dataclass(frozen=True)
@@ -37,6 +67,7 @@ class UseCases:
     grants: Grants
     app_tokens: AppTokens
     users: Users
+    admin: Administration
     revocation: Revocation
 
     @property
@@ -65,14 +96,15 @@ class UseCases:
         )
         login = Login(deps)
         authorizations = Authorizations(deps)
-        app_tokens = AppTokens(authorizations)
+        owners = Owners(deps)
         return cls(
             deps,
             login,
             authorizations,
             Grants(authorizations),
-            app_tokens,
-            Users(login, app_tokens),
+            AppTokens(authorizations, owners),
+            Users(login, owners),
+            Administration.build(deps, login, owners, authorizations),
             Revocation(authorizations),
         )
 

@@ -17,7 +17,12 @@ from .domain.records import AppRecord, AuthorizationRecord, UserRecord
 
 
 class AlreadyExists(Exception):
-    """A uniqueness guard refused the write (login, client id, authorization key, ...)."""
+    """A uniqueness guard refused the write (login, client id, authorization key, ...); ``what`` names
+    the guard when a write has several (``"login"``, ``"email"``)."""
+
+    def __init__(self, what: str | None = None) -> None:
+        super().__init__(what or "already exists")
+        self.what = what
 
 
 class IdCollision(Exception):
@@ -35,6 +40,11 @@ class AuthorizationKey:
     user_id: int
     client_id: str
     fingerprint: str | None
+
+
+class ActorRefused(Exception):
+    """The site administrator a write was made for is no longer one (demoted, suspended or deleted
+    meanwhile): the write was not made."""
 
 
 @dataclass(frozen=True)
@@ -145,8 +155,66 @@ class AuthorizationStore(ABC):
 
     @abstractmethod
     def put_user(self, user: UserRecord) -> None:
-        """Create a user; ``AlreadyExists`` if the login (case-insensitive) is taken."""
+        """Create a user; ``AlreadyExists("login")`` if the login (case-insensitive) is taken,
+        ``AlreadyExists("email")`` if its email is another user's."""
 
     @abstractmethod
     def put_app(self, app: AppRecord) -> None:
         """Create an OAuth app; ``AlreadyExists`` if the client id is taken."""
+
+    # --- users and apps, for their administration ----------------------------------------------
+
+    @abstractmethod
+    def get_user(self, login: str) -> UserRecord | None:
+        """A user by login (case-insensitive, strongly consistent)."""
+
+    @abstractmethod
+    def get_owner(
+        self, user_id: int, login_hint: str, client_id: str | None = None
+    ) -> tuple[UserRecord | None, AppRecord | None]:
+        """A user by id and, when ``client_id`` is given, an app: one read.
+
+        ``login_hint`` is the login the caller last knew (an authorization's ``user_login``): users
+        stored before they were kept by id too are found under it, if it is still theirs.
+        """
+
+    @abstractmethod
+    def list_users(self) -> list[UserRecord]:
+        """Every user, by login (a scan: for administration only)."""
+
+    @abstractmethod
+    def replace_user(self, old: UserRecord, new: UserRecord, *, actor: UserRecord | None = None) -> None:
+        """Replace ``old`` (as read) by ``new``, moving it when the login changes; one atomic write.
+
+        ``Conflict`` if ``old`` is no longer what is stored; ``AlreadyExists("login" | "email")`` if the
+        new login or email is another user's; ``ActorRefused`` if ``actor`` (a site administrator, not
+        ``old`` itself) is no longer an active one when the write would commit.
+        """
+
+    @abstractmethod
+    def delete_user(self, user: UserRecord) -> None:
+        """Remove ``user`` (as read) and free its login and email; ``Conflict`` if it changed."""
+
+    @abstractmethod
+    def clear_failed_logins(self, login: str) -> int:
+        """Forget every failed-login count of ``login``; how many windows were cleared."""
+
+    @abstractmethod
+    def get_app(self, client_id: str) -> AppRecord | None:
+        """An OAuth app by client id (strongly consistent)."""
+
+    @abstractmethod
+    def list_apps(self) -> list[AppRecord]:
+        """Every OAuth app (a scan: for administration only)."""
+
+    @abstractmethod
+    def replace_app(self, old: AppRecord, new: AppRecord) -> None:
+        """Replace ``old`` (as read) by ``new``; ``Conflict`` if it changed."""
+
+    @abstractmethod
+    def delete_app(self, app: AppRecord) -> None:
+        """Remove ``app`` (as read); ``Conflict`` if it changed."""
+
+    @abstractmethod
+    def app_authorizations(self, client_id: str) -> list[AuthorizationRecord]:
+        """Every authorization of one app, of every user (a scan: for administration only)."""

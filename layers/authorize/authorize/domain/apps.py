@@ -18,8 +18,9 @@ def could_be_client_id(client_id: str | None) -> bool:
 
 
 def verified_app(app: AppRecord | None, client_secret: str) -> AppRecord | None:
-    """The app if ``client_secret`` is its secret; an unknown app costs the same as a wrong secret."""
+    """The app if ``client_secret`` is its secret; an unknown app costs the same as a wrong secret, and
+    an app being deleted is unknown already."""
     stored = app.client_secret_hash if app else DUMMY_SECRET_HASH
-    if not tokens.secret_matches(client_secret, stored) or app is None:
+    if not tokens.secret_matches(client_secret, stored) or app is None or app.deleted_at is not None:
         return None
     return app

@@ -30,6 +30,18 @@ class PasswordRequired(DomainError):
     """A token where only a user's password is accepted (the Basic-only endpoints)."""
 
 
+class AccountSuspended(DomainError):
+    """The credentials are right, but a site administrator suspended the account."""
+
+
+class SiteAdminRequired(DomainError):
+    """A site-administrator operation by someone who is not one (or a token without ``site_admin``)."""
+
+
+class OwnAccount(DomainError):
+    """A site administrator may demote, suspend or delete any account except their own (GitHub's rule)."""
+
+
 class NotFound(DomainError):
     """Nothing the caller may see has this name (someone else's is indistinguishable from none)."""
 
@@ -40,11 +52,13 @@ class InvalidApplication(DomainError):
 
 @dataclass(frozen=True)
 class FieldError:
-    """One field of a request the rules refuse: ``code`` is GitHub's (missing_field, invalid, ...)."""
+    """One field of a request the rules refuse: ``code`` is GitHub's (missing_field, invalid, ...);
+    ``resource`` is GitHub's name of what the field belongs to (None: an authorization's)."""
 
     field: str
     code: str
     message: str | None = None
+    resource: str | None = None
 
 
 class ValidationFailed(DomainError):

@@ -37,6 +37,9 @@ STANDALONE = frozenset(
 )
 
 VALID_SCOPES: frozenset[str] = frozenset(INCLUDES) | frozenset().union(*INCLUDES.values()) | STANDALONE
+# GitHub Enterprise Server's scope for the site-administrator API. Not a scope on the user-Basic
+# endpoints (behaviour.md §9): only a site administrator's impersonation token carries it.
+SITE_ADMIN = "site_admin"
 
 
 def _closure(scope: str) -> frozenset[str]:
@@ -53,8 +56,9 @@ def _closure(scope: str) -> frozenset[str]:
 IMPLIED_BY: dict[str, frozenset[str]] = {s: _closure(s) for s in VALID_SCOPES}
 
 
-def invalid_scopes(scopes: Iterable[str]) -> list[str]:
-    return [s for s in scopes if s not in VALID_SCOPES]
+def invalid_scopes(scopes: Iterable[str], *, admin: bool = False) -> list[str]:
+    """The names that are no scope (``admin``: ``site_admin`` is one)."""
+    return [s for s in scopes if s not in VALID_SCOPES and not (admin and s == SITE_ADMIN)]
 
 
 def normalize(scopes: Iterable[str]) -> list[str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain.exceptions import (
+    AccountSuspended,
     AuthenticationRequired,
     BadCredentials,
     Contention,
@@ -22,15 +23,17 @@ from ..domain.exceptions import (
     LockedOut,
     NotFound,
     OtpRequired,
+    OwnAccount,
     PasswordRequired,
     RequestRefused,
+    SiteAdminRequired,
     Unavailable,
     ValidationFailed,
 )
 from .bodies import BodyNotObject, ProblemsParsingJson
 from .docs import DOCS_2FA, DOCS_V3
 
-RESOURCE = "OauthAccess"  # the ``resource`` of every field error of this API
+RESOURCE = "OauthAccess"  # the ``resource`` of a field error that names none (an authorization's)
 RETRY_AFTER_SECONDS = 1
 
 
@@ -53,6 +56,9 @@ ANSWERS: dict[type[Exception], Answer] = {
     LockedOut: Answer(403, "Maximum number of login attempts exceeded. Please try again later.", DOCS_V3),
     PasswordRequired: Answer(403, "This API can only be accessed with username and password Basic Auth", DOCS_V3),
     CredentialsNotAccepted: Answer(403, "Forbidden"),
+    AccountSuspended: Answer(403, "Sorry. Your account was suspended.", DOCS_V3),
+    SiteAdminRequired: Answer(403, "Must be a site administrator.", None),
+    OwnAccount: Answer(403, "You can demote, suspend or delete any user account except your own.", None),
     NotFound: Answer(404, "Not Found"),
     InvalidApplication: Answer(422, "Invalid Application client_id or secret."),
     ValidationFailed: Answer(422, "Validation Failed"),
@@ -90,7 +96,7 @@ def answer_for(exc: Exception) -> Answer | None:
 
 
 def field_error(error: FieldError) -> dict[str, Any]:
-    out: dict[str, Any] = {"resource": RESOURCE, "field": error.field, "code": error.code}
+    out: dict[str, Any] = {"resource": error.resource or RESOURCE, "field": error.field, "code": error.code}
     if error.message is not None:
         out["message"] = error.message
     return out

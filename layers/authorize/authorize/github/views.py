@@ -7,7 +7,9 @@ from typing import Any
 
 from ..domain import scopes
 from ..domain.grants import Grant
-from ..domain.records import AuthorizationRecord
+from ..domain.records import PROFILE_FIELDS, AuthorizationRecord, UserRecord
+
+RENAME_QUEUED_MESSAGE = "Job queued to rename user. It may take a few minutes to complete."  # GHES's words
 
 
 def authorization_url(base_url: str, authorization_id: int) -> str:
@@ -38,7 +40,7 @@ def node_id(kind: str, number: int) -> str:
     return base64.b64encode(f"04:{kind}{number}".encode()).decode()
 
 
-def simple_user(user_id: int, login: str, base_url: str) -> dict[str, Any]:
+def simple_user(user_id: int, login: str, base_url: str, site_admin: bool = False) -> dict[str, Any]:
     """GitHub's simple-user shape (behaviour.md §2, ``user``)."""
     url = f"{base_url}/users/{login}"
     return {
@@ -59,16 +61,37 @@ def simple_user(user_id: int, login: str, base_url: str) -> dict[str, Any]:
         "events_url": f"{url}/events{{/privacy}}",
         "received_events_url": f"{url}/received_events",
         "type": "User",
-        "site_admin": False,
+        "site_admin": site_admin,
     }
 
 
-def authorization_with_user_view(record: AuthorizationRecord, base_url: str, token: str) -> dict[str, Any]:
-    """What the app-authenticated token endpoints answer: the authorization and its user."""
+def simple_user_view(user: UserRecord, base_url: str) -> dict[str, Any]:
+    return simple_user(user.id, user.login, base_url, user.site_admin)
+
+
+def rename_view(user: UserRecord, base_url: str) -> dict[str, Any]:
+    """GHES's answer to a rename; ``url`` is the user's by id (GitHub's ``/user/{id}``)."""
+    return {"message": RENAME_QUEUED_MESSAGE, "url": f"{base_url}/user/{user.id}"}
+
+
+def user_view(user: UserRecord, base_url: str) -> dict[str, Any]:
+    """GitHub's user object as GHES shows it to a site administrator: the simple user, the profile
+    fields (``null`` when unset), timestamps and ``suspended_at``."""
     return {
-        **authorization_view(record, base_url, token),
-        "user": simple_user(record.user_id, record.user_login, base_url),
+        **simple_user_view(user, base_url),
+        **{name: getattr(user, name) for name in PROFILE_FIELDS},
+        "created_at": user.created_at,
+        "updated_at": user.updated_at or user.created_at,
+        "suspended_at": user.suspended_at,
     }
+
+
+def authorization_with_user_view(
+    record: AuthorizationRecord, user: UserRecord, base_url: str, token: str
+) -> dict[str, Any]:
+    """What the app-authenticated token endpoints answer: the authorization and its user (as stored now:
+    its current login, not the one the authorization was issued under)."""
+    return {**authorization_view(record, base_url, token), "user": simple_user_view(user, base_url)}
 
 
 def grant_view(grant: Grant, base_url: str) -> dict[str, Any]:

@@ -1,5 +1,8 @@
-"""Administrative operations: creating users and OAuth apps. Used by the admin CLI and the local
-server's demo seed."""
+"""Creating users and OAuth apps without a caller: the admin CLI, the local server's demo seed, tests.
+
+Users are made by ``users_admin.create_user``, the same code as ``POST /admin/users``; the rules for an
+app's fields are here, for ``app create`` and ``app update`` alike.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,18 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..domain import passwords, tokens, totp
-from ..domain.records import AppRecord, UserRecord, iso, utc_now
+from ..domain import tokens
+from ..domain.admin_inputs import LOGIN_PATTERN, NewUser, validated
+from ..domain.records import RESERVED_CLIENT_IDS, AppRecord, iso, utc_now
 from ..domain.totp import TotpSealer
 from ..ports import AuthorizationStore
+from .users_admin import create_user as create_user_record
 
-# GitHub's login rule: alphanumerics and single hyphens, not at either end, at most 39 characters.
-LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+__all__ = ["LOGIN_PATTERN", "AdminError", "check_app_fields", "create_app", "create_user"]
+
+MAX_APP_NAME = 255
+MIN_TOKEN_LIFETIME = 60
+MAX_TOKEN_LIFETIME = 10 * 365 * 86400
 
 
 class AdminError(ValueError):
@@ -27,27 +35,22 @@ def create_user(
     *,
     with_totp: bool = False,
     sealer: TotpSealer | None = None,
+    site_admin: bool = False,
+    **profile: Any,
 ) -> dict[str, Any]:
-    """A new user; with ``with_totp`` a fresh TOTP secret (returned once), sealed by ``sealer``."""
-    if not LOGIN_PATTERN.match(login):
-        raise AdminError("login must be 1-39 letters, digits or single inner hyphens")
-    if not password or len(password) > 1024:
-        raise AdminError("password must be 1-1024 characters")
+    """A new user; with ``with_totp`` a fresh TOTP secret (returned once), sealed by ``sealer``.
+
+    ``ValidationFailed`` for a bad login, password or profile field; ``AlreadyExists`` when taken.
+    """
     if with_totp and sealer is None:
         raise AdminError("two-factor users need the TOTP key (TOTP_ENCRYPTION_KEY or TOTP_KEY_SECRET_ARN)")
-    user_id = store.allocate_user_id()
-    secret = totp.new_secret() if with_totp else None
-    record = UserRecord(
-        id=user_id,
-        login=login,
-        password_hash=passwords.hash_password(password),
-        totp_secret=sealer.seal(secret, user_id) if secret and sealer else None,
-        created_at=iso(utc_now()),
+    fields = validated(NewUser, {"login": login, **profile})
+    created = create_user_record(
+        store, fields, utc_now(), password=password, sealer=sealer if with_totp else None, site_admin=site_admin
     )
-    store.put_user(record)  # AlreadyExists propagates: the CLI says "login already exists"
-    out: dict[str, Any] = {"id": user_id, "login": login}
-    if secret:
-        out["totp_secret"] = secret
+    out: dict[str, Any] = {"id": created.user.id, "login": created.user.login}
+    if created.totp_secret:
+        out["totp_secret"] = created.totp_secret
     return out
 
 
@@ -56,6 +59,24 @@ def _check_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 1024:
         raise AdminError("url must be an absolute http(s) URL")
     return url
+
+
+def check_app_fields(
+    name: str | None = None, url: str | None = None, token_lifetime: int | None = None
+) -> dict[str, Any]:
+    """The app fields given, checked (``name`` stripped); ``AdminError`` for a bad one."""
+    out: dict[str, Any] = {}
+    if name is not None:
+        out["name"] = name.strip()
+        if not out["name"] or len(out["name"]) > MAX_APP_NAME:
+            raise AdminError(f"name must be 1-{MAX_APP_NAME} characters")
+    if url is not None:
+        out["url"] = _check_url(url)
+    if token_lifetime is not None:
+        if not MIN_TOKEN_LIFETIME <= token_lifetime <= MAX_TOKEN_LIFETIME:
+            raise AdminError("token lifetime must be between 60 seconds and 10 years")
+        out["token_lifetime"] = token_lifetime
+    return out
 
 
 def create_app(
@@ -68,28 +89,24 @@ def create_app(
     token_lifetime: int | None = None,
 ) -> dict[str, Any]:
     """Register an OAuth app. The client secret is returned here once and stored only as SHA-256."""
-    name = name.strip()
-    if not name or len(name) > 255:
-        raise AdminError("name must be 1-255 characters")
+    fields = check_app_fields(name, url, token_lifetime)
     client_id = client_id or tokens.new_client_id()
     client_secret = client_secret or tokens.new_client_secret()
-    if not re.fullmatch(r"[A-Za-z0-9]{20}", client_id):
-        raise AdminError("client_id must be 20 letters or digits")
+    if not re.fullmatch(r"[A-Za-z0-9]{20}", client_id) or client_id in RESERVED_CLIENT_IDS:
+        raise AdminError("client_id must be 20 letters or digits (and not one of the reserved ids)")
     if len(client_secret) < 20:
         raise AdminError("client_secret must be at least 20 characters")
-    if token_lifetime is not None and not 60 <= token_lifetime <= 10 * 365 * 86400:
-        raise AdminError("token lifetime must be between 60 seconds and 10 years")
+    stamp = iso(utc_now())
     store.put_app(
         AppRecord(
             client_id=client_id,
-            name=name,
-            url=_check_url(url),
             client_secret_hash=tokens.hash_secret(client_secret),
-            created_at=iso(utc_now()),
-            token_lifetime=token_lifetime,
+            created_at=stamp,
+            updated_at=stamp,
+            **fields,
         )
     )
-    out: dict[str, Any] = {"client_id": client_id, "client_secret": client_secret, "name": name, "url": url}
+    out: dict[str, Any] = {"client_id": client_id, "client_secret": client_secret, "name": fields["name"], "url": url}
     if token_lifetime is not None:
         out["token_lifetime"] = token_lifetime
     return out

@@ -1,4 +1,4 @@
-"""App-authenticated token endpoints (behaviour.md §7) and token-authenticated ``GET /user``.
+"""App-authenticated token endpoints (behaviour.md §7).
 
 The app proves itself with its client id and secret (Basic, or the query parameters GitHub accepted
 until 2021) and names one of its tokens, which is looked up by SHA-256 only. Wrong app credentials,
@@ -7,31 +7,33 @@ unknown tokens and other apps' tokens are all ``NotFound``: nothing is disclosed
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..domain import authorizations as rules
 from ..domain import tokens
 from ..domain.apps import could_be_client_id, verified_app
 from ..domain.authorizations import Issued
 from ..domain.credentials import AppCredentials
-from ..domain.exceptions import BadCredentials, NotFound
-from ..domain.records import AppRecord, AuthorizationRecord
+from ..domain.exceptions import NotFound
+from ..domain.records import AppRecord, AuthorizationRecord, UserRecord
 from .authorizations import Authorizations
+from .owners import MAX_TOKEN, Owned, Owners, is_text
 from .retry import STORED, Stored, token_landed, write_with_retry
 
-MAX_TOKEN = 255
+__all__ = ["MAX_TOKEN", "AppTokens", "Reset"]
 
 
-def is_text(value: str) -> bool:
-    """Encodable as UTF-8: a ``\\ud800`` escape in a query string or header decodes to a lone surrogate."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+@dataclass(frozen=True)
+class Reset(Issued):
+    """A reset authorization with its new token, and its user as stored now."""
+
+    user: UserRecord
 
 
 class AppTokens:
-    def __init__(self, authorizations: Authorizations) -> None:
+    def __init__(self, authorizations: Authorizations, owners: Owners) -> None:
         self.authorizations = authorizations
+        self.owners = owners
         self.deps = authorizations.deps
         self.store = authorizations.store
 
@@ -54,12 +56,15 @@ class AppTokens:
             raise NotFound()
         return app, record
 
-    def check(self, client_id: str, credentials: AppCredentials, access_token: str) -> AuthorizationRecord:
-        return self.authenticate(client_id, credentials, access_token)[1]
+    def check(self, client_id: str, credentials: AppCredentials, access_token: str) -> Owned:
+        """The authorization and its user: ``NotFound`` also when its user is suspended or gone."""
+        record = self.authenticate(client_id, credentials, access_token)[1]
+        return Owned(record, self.owners.for_app(record))
 
-    def reset(self, client_id: str, credentials: AppCredentials, access_token: str) -> Issued:
+    def reset(self, client_id: str, credentials: AppCredentials, access_token: str) -> Reset:
         """New token for the same authorization; the old one stops working in the same write."""
         app, current = self.authenticate(client_id, credentials, access_token)
+        user = self.owners.for_app(current)
 
         def draft(record: AuthorizationRecord) -> tuple[AuthorizationRecord, Issued]:
             return record, rules.reset(record, app, self.deps.now())
@@ -82,7 +87,8 @@ class AppTokens:
             refresh=refresh,
             landed=lambda pair: token_landed(self.store, pair[1].authorization),
         )
-        return written.draft[1]
+        issued = written.draft[1]
+        return Reset(issued.authorization, issued.created, issued.token, user)
 
     def revoke(self, client_id: str, credentials: AppCredentials, access_token: str) -> None:
         _, record = self.authenticate(client_id, credentials, access_token)
@@ -93,12 +99,3 @@ class AppTokens:
         _, record = self.authenticate(client_id, credentials, access_token)
         mine = [r for r in self.store.list_authorizations(record.user_id) if r.client_id == client_id]
         self.authorizations.delete_records(mine)
-
-    def token_owner(self, token: str) -> AuthorizationRecord:
-        """``GET /user`` with a token: the authorization holding it."""
-        if not token or len(token) > MAX_TOKEN or not is_text(token) or not tokens.has_valid_checksum(token):
-            raise BadCredentials()  # not one we issued (prefix, length, CRC32): not worth a read
-        record = self.deps.live(self.store.find_token(tokens.hash_token(token)))
-        if record is None:
-            raise BadCredentials()
-        return record

@@ -14,7 +14,7 @@ from ..domain.authorizations import Issued
 from ..domain.exceptions import FieldError, InvalidApplication, NotFound, ValidationFailed
 from ..domain.inputs import AuthorizationFields, CreateBody, GetOrCreateBody, UpdateBody
 from ..domain.paging import Page, Paged
-from ..domain.records import AppRecord, AuthorizationRecord
+from ..domain.records import AppRecord, AuthorizationRecord, UserRecord
 from ..ports import AlreadyExists
 from .deps import Deps
 from .login import Caller
@@ -29,8 +29,8 @@ class Authorizations:
         self.deps = deps
         self.store = deps.store
 
-    def _issue(self, caller: Caller, app: AppRecord | None, fields: AuthorizationFields) -> Issued:
-        return rules.issue(caller.user, app, fields, self.deps.now())
+    def _issue(self, user: UserRecord, app: AppRecord | None, fields: AuthorizationFields) -> Issued:
+        return rules.issue(user, app, fields, self.deps.now())
 
     def _landed(self, issued: Issued) -> bool:
         return token_landed(self.store, issued.authorization)
@@ -48,9 +48,14 @@ class Authorizations:
         existing = self.deps.live(caller.keyed)
         if existing is not None and (existing.client_id, existing.fingerprint) == (app.client_id, body.fingerprint):
             return Issued(existing, False, "")
+        return self.get_or_create_for(caller.user, app, body)
+
+    def get_or_create_for(self, user: UserRecord, app: AppRecord, body: AuthorizationFields) -> Issued:
+        """Get-or-create for a user and an app already verified (also the site administrator's
+        impersonation token, of the pseudo-app ``IMPERSONATION_APP``)."""
         written = write_with_retry(
             body,
-            lambda fields: self._issue(caller, app, fields),
+            lambda fields: self._issue(user, app, fields),
             lambda issued: self.store.get_or_create_authorization(issued.authorization, now=int(self.deps.clock())),
             landed=self._landed,
         )
@@ -74,7 +79,7 @@ class Authorizations:
         try:
             written = write_with_retry(
                 body,
-                lambda fields: self._issue(caller, app, fields),
+                lambda fields: self._issue(caller.user, app, fields),
                 lambda issued: self.store.create_authorization(issued.authorization),
                 landed=self._landed,
             )

@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from ..domain import tokens, totp
 from ..domain.apps import could_be_client_id
 from ..domain.credentials import Basic, Bearer, Credentials
-from ..domain.exceptions import AuthenticationRequired, BadCredentials, LockedOut, OtpRequired, PasswordRequired
+from ..domain.exceptions import (
+    AccountSuspended,
+    AuthenticationRequired,
+    BadCredentials,
+    LockedOut,
+    OtpRequired,
+    PasswordRequired,
+)
 from ..domain.lockout import Window
 from ..domain.records import AppRecord, AuthorizationRecord, UserRecord
 from ..domain.verified import VerifiedCache
@@ -132,11 +139,12 @@ class Login:
     def _verified_user(
         self, context: LoginContext, login: str, password: str, otp: str | None, attempt: _Attempt
     ) -> UserRecord:
-        if context.password_token and context.password_token.user_login.lower() == login.lower():
+        # A user being deleted is already gone for logins (its login is freed once its tokens are).
+        user = context.user if context.user is not None and context.user.deleted_at is None else None
+        if context.password_token and user is not None and context.password_token.user_id == user.id:
             raise PasswordRequired()  # a token of this login used as its password
         if context.failed_logins >= self.deps.settings.lockout_max_failures:
             raise LockedOut()
-        user = context.user
         passwords = self.deps.passwords
         if user is None or not passwords.known(user.password_hash, password):
             attempt.reserve()
@@ -145,6 +153,8 @@ class Login:
         if user.totp_secret:
             self._second_factor(user, otp, attempt)
         attempt.release()
+        if user.suspended_at is not None:  # only a caller with every credential right learns this
+            raise AccountSuspended()
         return user
 
     def _second_factor(self, user: UserRecord, otp: str | None, attempt: _Attempt) -> None:

@@ -5,25 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain.credentials import Bearer, Credentials
-from .app_tokens import AppTokens
+from ..domain.records import UserRecord
 from .login import Login
+from .owners import Owners
 
 
 @dataclass(frozen=True)
 class Me:
-    user_id: int
-    login: str
+    user: UserRecord
     scopes: list[str] | None  # the token's scopes; None when the caller authenticated with a password
 
 
 class Users:
-    def __init__(self, login: Login, app_tokens: AppTokens) -> None:
+    def __init__(self, login: Login, owners: Owners) -> None:
         self.login = login
-        self.app_tokens = app_tokens
+        self.owners = owners
 
     def me(self, credentials: Credentials, otp: str | None) -> Me:
         if isinstance(credentials, Bearer):
-            record = self.app_tokens.token_owner(credentials.token)
-            return Me(record.user_id, record.user_login, list(record.scopes))
-        user = self.login.authenticate(credentials, otp).user  # Basic, broken or absent
-        return Me(user.id, user.login, None)
+            owned = self.owners.of_token(credentials.token)
+            return Me(owned.user, list(owned.authorization.scopes))
+        return Me(self.login.authenticate(credentials, otp).user, None)  # Basic, broken or absent

@@ -7,15 +7,19 @@ from .codec import Item, from_item, to_av, to_item
 from .keys import (
     KIND_APP,
     KIND_AUTHORIZATION,
+    KIND_EMAIL,
     KIND_ID_GUARD,
     KIND_TOKEN,
     KIND_USER,
+    KIND_USER_BY_ID,
     TTL_ATTRIBUTE,
     app_key,
     authorization_key,
     authorization_sk,
+    email_key,
     id_guard_key,
     token_key,
+    user_id_key,
     user_key,
 )
 
@@ -58,8 +62,19 @@ def live_authorization(item: Item | None) -> AuthorizationRecord | None:
     return authorization_from(item)
 
 
-def user_item(user: UserRecord) -> Item:
-    return {**user_key(user.login), **to_item(user.model_dump(exclude_none=True)), "kind": {"S": KIND_USER}}
+def user_items(user: UserRecord) -> tuple[Item, Item]:
+    """The user under its login and under its id: the same attributes, serialised once."""
+    attributes = to_item(user.model_dump(exclude_none=True))
+    return (
+        {**user_key(user.login), **attributes, "kind": {"S": KIND_USER}},
+        {**user_id_key(user.id), **attributes, "kind": {"S": KIND_USER_BY_ID}},
+    )
+
+
+def email_item(user: UserRecord) -> Item:
+    """The guard that keeps ``user``'s email its own (``user.email`` is set)."""
+    assert user.email is not None
+    return {**email_key(user.email), "user_id": to_av(user.id), "kind": {"S": KIND_EMAIL}}
 
 
 def user_from(item: Item | None) -> UserRecord | None:

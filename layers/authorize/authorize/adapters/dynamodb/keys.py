@@ -1,10 +1,14 @@
 """The table's item schema: the only place its keys, kinds and TTL attribute are spelled.
 
 Items (pk / sk), all in one table with a string partition key ``pk`` and sort key ``sk``:
-  USER#<login, lower-case> / USER            a user: argon2id hash, sealed TOTP seed
+  USER#<login, lower-case> / USER            a user: argon2id hash, sealed TOTP seed, profile, status
+  USERID#<user_id> / USERID                  the same user record, by id (token paths, renames);
+                                             written with USER# in one transaction, same ``revision``
+  EMAIL#<sha256(email, lower-case)> / EMAIL  email guard: ``user_id`` of the user who has that email
   APP#<client_id> / APP                      an OAuth app: SHA-256 of its client secret
   LOCK#<login, lower-case> / W#<window>      failed-login counter of one window, purged by ``ttl``
-  AUTHS#<user_id> / KEY#<client_id>#<fp>     an app authorization, under its get-or-create key
+  AUTHS#<user_id> / KEY#<client_id>#<fp>     an app authorization, under its get-or-create key (an
+                                             impersonation token is one of ``IMPERSONATION_CLIENT_ID``)
   AUTHS#<user_id> / PAT#<sha256(note)>       a personal token, under its (user, note) key
   AUTHID#<id> / AUTHID                       id guard and lookup copy by id; after a delete a
                                              tombstone (``deleted``) that keeps the id from reuse
@@ -16,7 +20,8 @@ Items (pk / sk), all in one table with a string partition key ``pk`` and sort ke
 longer than a comfortable sort key, and need no prefix ordering). A user's authorizations are one
 Query on ``AUTHS#<user_id>``; there is no secondary index. The three items of an authorization carry
 the same attributes (the record, ``revision`` for optimistic locking) and a ``kind``; the key item and
-the token item carry ``ttl`` when the token expires, the id guard never does.
+the token item carry ``ttl`` when the token expires, the id guard never does. Users stored before
+USERID# existed have only their USER# item until their first change; readers by id fall back to it.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ COUNTER_ATTRIBUTE = "value"
 
 # The ``kind`` attribute of each item type (for people reading the table, and for scans).
 KIND_USER = "user"
+KIND_USER_BY_ID = "userid"
+KIND_EMAIL = "email"
 KIND_APP = "app"
 KIND_AUTHORIZATION = "authorization"
 KIND_ID_GUARD = "authid"
@@ -54,12 +61,25 @@ def user_key(login: str) -> Item:
     return _key(f"USER#{login.lower()}", "USER")
 
 
+def user_id_key(user_id: int) -> Item:
+    return _key(f"USERID#{user_id}", "USERID")
+
+
+def email_key(email: str) -> Item:
+    return _key(f"EMAIL#{_sha256(email.lower())}", "EMAIL")
+
+
+def lock_pk(login: str) -> str:
+    """The partition of one login's failed-login windows."""
+    return f"LOCK#{login.lower()}"
+
+
 def app_key(client_id: str) -> Item:
     return _key(f"APP#{client_id}", "APP")
 
 
 def lock_key(login: str, window_start: int) -> Item:
-    return _key(f"LOCK#{login.lower()}", f"W#{window_start}")
+    return _key(lock_pk(login), f"W#{window_start}")
 
 
 def rate_key(bucket: str, window_start: int) -> Item:

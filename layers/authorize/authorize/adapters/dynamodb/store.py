@@ -10,7 +10,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ...domain.exceptions import Unavailable
-from ...domain.records import AppRecord, AuthorizationRecord, UserRecord
+from ...domain.records import AppRecord, AuthorizationRecord
 from ...ports import AlreadyExists, AuthorizationKey, AuthorizationStore, Conflict, IdCollision, LoginContext
 from . import faults
 from .codec import Item
@@ -23,7 +23,6 @@ from .items import (
     live_authorization,
     tombstone,
     user_from,
-    user_item,
 )
 from .keys import (
     COUNTER_ATTRIBUTE,
@@ -45,13 +44,14 @@ from .keys import (
     user_key,
 )
 from .transactions import NOT_EXISTS, SAME_REVISION, Transactions, failed
+from .users import UserAdministration
 
 # A transaction takes 100 items; each authorization deleted is 3 of them.
 DELETES_PER_TRANSACTION = 33
 BATCH_GET_KEYS = 100  # BatchGetItem's limit
 
 
-class DynamoDBStore(AuthorizationStore):
+class DynamoDBStore(UserAdministration, AuthorizationStore):
     def __init__(self, client: Any, table_name: str) -> None:
         self._client = client
         self._table = table_name
@@ -308,10 +308,6 @@ class DynamoDBStore(AuthorizationStore):
     def _put_new(self, item: Item) -> None:
         if not self._conditional(self._client.put_item, Item=item, ConditionExpression=NOT_EXISTS):
             raise AlreadyExists()
-
-    @translate_faults
-    def put_user(self, user: UserRecord) -> None:
-        self._put_new(user_item(user))
 
     @translate_faults
     def put_app(self, app: AppRecord) -> None:
