@@ -42,7 +42,15 @@ PATHS: list[tuple[str, str]] = [
     ("user_basic", "GET /user with Basic credentials (200)"),
     ("grants_list", "GET /applications/grants (200)"),
     ("grant_revoke", "DELETE /applications/{client_id}/grant (204)"),
+    ("admin_create_user", "POST /admin/users by a site admin (201)"),
+    ("admin_impersonate", "POST /admin/users/{username}/authorizations: new token (201)"),
+    ("admin_impersonate_existing", "POST /admin/users/{username}/authorizations: existing token (200)"),
+    ("admin_suspend", "PUT /users/{username}/suspended (204)"),
+    ("admin_promote_by_token", "PUT /users/{username}/site_admin with a site_admin token (204)"),
+    ("admin_rename", "PATCH /admin/users/{username} (202)"),
+    ("admin_delete", "DELETE /admin/users/{username} with one authorization (204)"),
 ]
+ADMIN = "boss"  # a site administrator, created for the admin paths
 
 
 @dataclass
@@ -106,6 +114,7 @@ def run_scenario(client: Any, table: str | None = None, observe: Observer | None
     from authorize.adapters.dynamodb.store import DynamoDBStore
     from authorize.composition import UseCases
     from authorize.settings import Settings
+    from authorize.usecases import admin
     from authorize_local.table_schema import ensure_table
 
     results: dict[str, dict[str, Any]] = {}
@@ -115,12 +124,17 @@ def run_scenario(client: Any, table: str | None = None, observe: Observer | None
     ensure_table(client, settings.table_name)
     store = DynamoDBStore(client, settings.table_name)
     totp_secret = common.seed(store)["totp_secret"]
+    admin.create_user(store, ADMIN, common.PASSWORD, site_admin=True)
     counter = CallCounter().attach(client)
     warm = UseCases.build(store, settings)
     app_module.set_use_cases(warm)
     context = common.Context()
     if observe is not None:
         observe("", {})  # the seeding is not any path's
+
+    def run_quietly(ev: dict[str, Any]) -> dict[str, Any]:
+        response = app_module.lambda_handler(ev, context)
+        return json.loads(response["body"]) if response.get("body") else {}
 
     def run(name: str, ev: dict[str, Any]) -> dict[str, Any]:
         counter.reset()
@@ -178,6 +192,20 @@ def run_scenario(client: Any, table: str | None = None, observe: Observer | None
                 body={"access_token": laptop["token"]},
             ),
         )
+        boss = common.basic(ADMIN, common.PASSWORD)
+        run_quietly(common.event("GET", "/user", auth=boss))  # a warm container, as for the paths above
+        new_user = {"login": "octocat", "email": "octocat@example.com"}
+        run("admin_create_user", common.event("POST", "/admin/users", auth=boss, body=new_user))
+        impersonate = common.event("POST", "/admin/users/octocat/authorizations", auth=boss, body={"scopes": []})
+        run("admin_impersonate", impersonate)
+        run("admin_impersonate_existing", impersonate)
+        run("admin_suspend", common.event("PUT", "/users/octocat/suspended", auth=boss))
+        own = common.event("POST", f"/admin/users/{ADMIN}/authorizations", auth=boss, body={"scopes": ["site_admin"]})
+        admin_token = f"token {run_quietly(own)['token']}"
+        run("admin_promote_by_token", common.event("PUT", "/users/octocat/site_admin", auth=admin_token))
+        run("admin_rename", common.event("PATCH", "/admin/users/octocat", auth=boss, body={"login": "octo"}))
+        run_quietly(common.put_event())  # something for the deletion to revoke
+        run("admin_delete", common.event("DELETE", f"/admin/users/{common.USER}", auth=boss))
     finally:
         app_module.set_use_cases(None)
     return results

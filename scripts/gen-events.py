@@ -353,6 +353,87 @@ def uncovered_routes(routes: set[tuple[str, str]]) -> list[tuple[str, str]]:
     return sorted(routes - covered)
 
 
+# The site-administrator API (GitHub Enterprise Server), as the site administrator octocat.
+ADMIN_BASIC = basic("octocat", PASSWORD)
+case(
+    "post-admin-users",
+    "POST",
+    "/admin/users",
+    headers={"Authorization": ADMIN_BASIC},
+    data=body(login="octo_dog", email="octodog@example.com"),
+    about="site admin creates a user (login normalized to octo-dog, no password yet): 201 with the user; "
+    "422 already_exists the second time",
+)
+case(
+    "patch-admin-user",
+    "PATCH",
+    "/admin/users/octo-dog",
+    headers={"Authorization": ADMIN_BASIC},
+    data=body(login="octopus"),
+    about="rename octo-dog to octopus (same id and tokens, old login free): 202 with GHES's message",
+)
+case(
+    "delete-admin-user",
+    "DELETE",
+    "/admin/users/octopus",
+    headers={"Authorization": ADMIN_BASIC},
+    about="delete a user and every token of theirs: 204; 404 if there is no such user",
+)
+case(
+    "post-admin-impersonation-token",
+    "POST",
+    "/admin/users/monalisa/authorizations",
+    headers={"Authorization": ADMIN_BASIC},
+    data=body(scopes=["public_repo"]),
+    about="get-or-create monalisa's impersonation token: 201 with the token the first time, "
+    '200 with "token": "" and the same id after',
+)
+case(
+    "delete-admin-impersonation-token",
+    "DELETE",
+    "/admin/users/monalisa/authorizations",
+    headers={"Authorization": ADMIN_BASIC},
+    about="delete monalisa's impersonation token: 204, the token stops working",
+)
+case(
+    "put-site-admin",
+    "PUT",
+    "/users/monalisa/site_admin",
+    headers={"Authorization": ADMIN_BASIC},
+    about="promote monalisa to site administrator: 204",
+)
+case(
+    "delete-site-admin",
+    "DELETE",
+    "/users/monalisa/site_admin",
+    headers={"Authorization": ADMIN_BASIC},
+    about="demote monalisa: 204 (a site administrator cannot demote themselves: 403)",
+)
+case(
+    "put-suspended",
+    "PUT",
+    "/users/monalisa/suspended",
+    headers={"Authorization": ADMIN_BASIC},
+    data=body(reason="Suspended during leave of absence."),
+    about="suspend monalisa (the reason is logged): 204; her password and tokens then get 403 "
+    "Sorry. Your account was suspended.",
+)
+case(
+    "delete-suspended",
+    "DELETE",
+    "/users/monalisa/suspended",
+    headers={"Authorization": ADMIN_BASIC},
+    about="unsuspend monalisa: 204; her existing tokens work again",
+)
+case(
+    "put-site-admin-forbidden",
+    "PUT",
+    "/users/hubot/site_admin",
+    headers={"Authorization": USER_BASIC},
+    about="monalisa is no site administrator: 403 Must be a site administrator.",
+)
+
+
 def generate_base(method: str, path: str) -> dict:
     env = dict(os.environ, SAM_CLI_TELEMETRY="0")
     out = subprocess.run(  # noqa: S603 - fixed arguments, our own tool
@@ -470,6 +551,7 @@ Data the events assume (create it with `authorize-admin`, see `docs/sam-local.md
 
 - user `monalisa`, password `correct-horse-battery-staple`, no 2FA;
 - user `hubot`, same password, with TOTP 2FA;
+- user `octocat`, same password, a site administrator (for the `/admin/...` and `/users/...` events);
 - OAuth app with client_id `abcde12345fghij67890` and client_secret `abcd` x 10 (40 characters).
 
 The token in the app-token events and `get-user.json`, `gho_EXAMPLE0token0for0sample0event000000`,

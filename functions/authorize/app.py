@@ -12,7 +12,16 @@ from typing import Any
 import snapstart
 from authorize import deadline
 from authorize.composition import UseCases, dynamodb_use_cases
-from authorize.domain.exceptions import BadCredentials, Contention, LockedOut, NotFound, OtpRequired, Unavailable
+from authorize.domain.exceptions import (
+    AccountSuspended,
+    BadCredentials,
+    Contention,
+    LockedOut,
+    NotFound,
+    OtpRequired,
+    SiteAdminRequired,
+    Unavailable,
+)
 from authorize.github.errors import ANSWERED, OperationDocs, server_error, to_github
 from authorize.github.operations import docs_for
 from authorize.settings import Settings
@@ -20,14 +29,14 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from github_http import error_response
 from observability import count, logger, metrics, traced
-from routes import applications, authorizations, credentials, user
+from routes import admin, applications, authorizations, credentials, user
 from routes.edge import USE_CASES
 
 # debug=False always: Powertools' debug mode (also switched on by POWERTOOLS_DEV, as the local server
 # sets it) prints every event, credentials and token-bearing paths included.
 app = APIGatewayRestResolver(debug=False)
 # Grants (/applications/grants...) before the app routes' /applications/<client_id>/...
-for routes in (authorizations, applications, user, credentials):
+for routes in (authorizations, applications, user, credentials, admin):
     app.include_router(routes.router)
 
 # Each of these refusals is worth a metric of its own (dashboards, lockout alarms).
@@ -37,6 +46,8 @@ METRICS: dict[type[Exception], str] = {
     LockedOut: "Lockouts",
     Unavailable: "DatabaseUnavailable",
     Contention: "WriteContention",
+    AccountSuspended: "SuspendedAccountRefusals",
+    SiteAdminRequired: "SiteAdminRefusals",
 }
 
 _use_cases: UseCases | None = None

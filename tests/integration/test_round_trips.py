@@ -54,6 +54,15 @@ EXPECTED: dict[str, tuple[int, list[str]]] = {
     "user_basic": (200, [BATCH_GET]),
     "grants_list": (200, [BATCH_GET, "Query"]),
     "grant_revoke": (204, [BATCH_GET, "Query", TRANSACT]),
+    # the site-administrator API: the caller's login batch, the user named, one transaction
+    "admin_create_user": (201, [BATCH_GET, "UpdateItem", TRANSACT]),  # the id counter, then user + id items
+    "admin_impersonate": (201, [BATCH_GET, "GetItem", TRANSACT]),
+    "admin_impersonate_existing": (200, [BATCH_GET, "GetItem", TRANSACT]),  # the same conditional write
+    "admin_suspend": (204, [BATCH_GET, "GetItem", TRANSACT]),
+    "admin_promote_by_token": (204, ["GetItem", BATCH_GET, "GetItem", TRANSACT]),  # token, its user, target
+    "admin_rename": (202, [BATCH_GET, "GetItem", TRANSACT]),
+    # mark (every token stops), query the authorizations, delete them (33 a transaction), delete the user
+    "admin_delete": (204, [BATCH_GET, "GetItem", TRANSACT, "Query", TRANSACT, TRANSACT]),
 }
 
 

@@ -16,6 +16,7 @@ from authorize.domain import scopes
 from authorize.usecases.app_tokens import MAX_TOKEN
 from authorize.usecases.revocation import MAX_CREDENTIALS
 
+from .admin import admin_body_schemas
 from .components import SCHEMAS
 
 ACCESS_TOKEN_BODY: dict[str, Any] = {
@@ -127,6 +128,7 @@ def body_schemas() -> dict[str, dict[str, Any]]:
             if array is not None and array.get("items", {}).get("type") == "string":
                 array["items"] = {"$ref": SCHEMAS + "Scope"}
         out[name] = schema
+    out.update(admin_body_schemas())
     return out
 
 

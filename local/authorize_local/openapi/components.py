@@ -25,11 +25,19 @@ TAG_AUTHORIZATIONS = "oauth-authorizations"
 TAG_APPLICATIONS = "oauth-applications"
 TAG_USERS = "users"
 TAG_CREDENTIALS = "credentials"
+TAG_ENTERPRISE_ADMIN = "enterprise-admin"
 TAGS = [
     {"name": TAG_AUTHORIZATIONS, "description": "Authorizations and grants of a user (user Basic)."},
     {"name": TAG_APPLICATIONS, "description": "An OAuth app checks, resets and revokes its tokens (app Basic)."},
     {"name": TAG_USERS, "description": "The authenticated user: how clients confirm that a token works."},
     {"name": TAG_CREDENTIALS, "description": "Anyone who finds a leaked token has it revoked (no credentials)."},
+    {
+        "name": TAG_ENTERPRISE_ADMIN,
+        "description": (
+            "GitHub Enterprise Server's site-administrator API: users and impersonation tokens. Site "
+            "administrators only, with Basic credentials or a token with the `site_admin` scope."
+        ),
+    },
 ]
 
 TITLE = "authorize: GitHub's OAuth Authorizations API"
@@ -146,6 +154,7 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "integer", "minimum": 1},
     },
     "grant": {"description": "The grant's `id`.", "schema": {"type": "integer", "minimum": 1}},
+    "username": {"description": "The user's login (case-insensitive).", "example": "monalisa"},
     "access_token": {
         "description": (
             f"The OAuth token (at most {MAX_TOKEN} characters). In a URL it may end up in logs along the way: "

@@ -23,6 +23,7 @@ from authorize.domain.exceptions import (
     ValidationFailed,
 )
 
+from .admin import ADMIN_OPERATIONS
 from .components import (
     APP_BASIC,
     TAG_APPLICATIONS,
@@ -293,3 +294,4 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
 }
 OPERATIONS.update(REVOCATION_OPERATIONS)
+OPERATIONS.update(ADMIN_OPERATIONS)

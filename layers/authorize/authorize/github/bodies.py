@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ..domain.admin_inputs import validated
 from ..domain.exceptions import FieldError, RequestRefused, ValidationFailed
 from ..domain.inputs import MAX_FINGERPRINT, CreateBody, GetOrCreateBody, UpdateBody, clean_fingerprint
 
@@ -148,3 +149,8 @@ def revocation_body(raw: RawBody, max_credentials: int) -> list[str]:
     ):
         raise RequestRefused(f"credentials must be a list of 1 to {max_credentials} strings")
     return credentials
+
+
+def admin_body(model: type[M], raw: RawBody) -> M:
+    """A site-administrator request's body as ``model`` (``domain.admin_inputs``); an empty one is ``{}``."""
+    return validated(model, parse_json_object(raw))
