@@ -19,13 +19,19 @@ Bounded and deterministic: a fixed number of examples per operation and mode, a 
 from __future__ import annotations
 
 import base64
+import contextlib
+import itertools
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import requests
 import schemathesis
+from authorize.adapters.dynamodb.store import DynamoDBStore
+from authorize.ports import AlreadyExists
+from authorize.usecases import admin
 from authorize_local.openapi.document import DOCUMENT
 from authorize_local.serve import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_USER
 from hypothesis import given
@@ -59,14 +65,26 @@ CREDENTIALS = {
     "oauthToken": (DEMO_USER, DEMO_PASSWORD),  # GET /user takes user Basic as well
     "appBasic": (DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),
 }
+# The site-administrator API is fuzzed as a site administrator, on throwaway users (never the demo
+# users, nor the administrator itself): otherwise nearly every request would end in 403 or 404.
+SITE_ADMIN = ("fuzz-site-admin", DEMO_PASSWORD)
+ADMIN_TAG = "enterprise-admin"
+PROTECTED = {DEMO_USER.lower(), "hubot", SITE_ADMIN[0]}
 
 
 def basic_header(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
+def is_admin(operation: Any) -> bool:
+    return ADMIN_TAG in (operation.definition.raw.get("tags") or [])
+
+
 def operation_credentials(operation: Any) -> tuple[str, str]:
-    """The demo credentials for the operation's first security scheme."""
+    """The demo credentials for the operation's first security scheme (a site admin's for the
+    site-administrator API)."""
+    if is_admin(operation):
+        return SITE_ADMIN
     security = operation.definition.raw.get("security") or [{"userBasic": []}]
     scheme = next(iter(security[0]), "userBasic")
     return CREDENTIALS.get(scheme, CREDENTIALS["userBasic"])
@@ -77,6 +95,16 @@ def session() -> Iterator[requests.Session]:
     with requests.Session() as s:
         s.trust_env = False  # never a proxy from the environment
         yield s
+
+
+@pytest.fixture(scope="module")
+def throwaway_users(api: Any) -> Callable[[], str]:
+    """The site administrator of the fuzzing, and a source of fresh users for it to act on."""
+    store = DynamoDBStore(api.db.client, api.db.table)
+    with contextlib.suppress(AlreadyExists):
+        admin.create_user(store, SITE_ADMIN[0], SITE_ADMIN[1], site_admin=True)
+    counter = itertools.count()
+    return lambda: admin.create_user(store, f"fz-{uuid.uuid4().hex[:6]}-{next(counter)}", DEMO_PASSWORD)["login"]
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +129,11 @@ def operations(schema: Any) -> list[Any]:
 
 
 def fuzz_operation(
-    fuzz_run: FuzzRun, session: requests.Session, operation: Any, mode: GenerationMode
+    fuzz_run: FuzzRun,
+    session: requests.Session,
+    operation: Any,
+    mode: GenerationMode,
+    new_user: Callable[[], str],
 ) -> Callable[[], None]:
     """The Hypothesis test of one operation in one generation mode."""
     authorization = basic_header(*operation_credentials(operation))
@@ -118,6 +150,9 @@ def fuzz_operation(
             case.headers["Authorization"] = authorization
         if "client_id" in (case.path_parameters or {}) and not other_client_id:
             case.path_parameters = {**case.path_parameters, "client_id": DEMO_CLIENT_ID}  # an app that exists
+        username = str((case.path_parameters or {}).get("username", ""))
+        if username and (not other_client_id or username.lower() in PROTECTED):
+            case.path_parameters = {**case.path_parameters, "username": new_user()}  # a user that exists
         response = case.call(base_url=fuzz_run.api.base_url, session=session, timeout=60)
         fuzz_run.sent()
         fuzz_run.answered(response.status_code)
@@ -134,11 +169,17 @@ def fuzz_operation(
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["positive", "negative"])
-def test_schema_fuzz(fuzz_run: FuzzRun, api_schema: Any, session: requests.Session, mode: GenerationMode) -> None:
+def test_schema_fuzz(
+    fuzz_run: FuzzRun,
+    api_schema: Any,
+    session: requests.Session,
+    mode: GenerationMode,
+    throwaway_users: Callable[[], str],
+) -> None:
     failures: list[str] = []
     for operation in operations(api_schema):
         try:
-            fuzz_operation(fuzz_run, session, operation, mode)()
+            fuzz_operation(fuzz_run, session, operation, mode, throwaway_users)()
         except Exception as exc:  # collect every operation's failure, then report them together
             failures.append(f"{operation.label}: {type(exc).__name__}: {exc}")
     assert not failures, "\n\n".join(failures)
