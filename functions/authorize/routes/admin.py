@@ -62,8 +62,9 @@ def rename_user(username: str) -> Response[dict[str, Any]]:
 @router.delete("/admin/users/<username>")
 def delete_user(username: str) -> Response[None]:
     actor = _actor()
-    revoked = edge.use_cases.admin.users.delete(actor, unquote(username))
-    _audit("user.delete", actor, unquote(username), authorizations_deleted=revoked)
+    login = unquote(username)
+    revoked = edge.use_cases.admin.users.delete(actor, login)
+    _audit("user.delete", actor, login, authorizations_deleted=revoked)
     return edge.no_content()
 
 
@@ -71,17 +72,19 @@ def delete_user(username: str) -> Response[None]:
 def create_impersonation_token(username: str) -> Response[dict[str, Any]]:
     actor = _actor()
     body = bodies.admin_body(ImpersonationScopes, edge.body())
-    issued = edge.use_cases.admin.impersonation.get_or_create(unquote(username), body)
+    login = unquote(username)
+    issued = edge.use_cases.admin.impersonation.get_or_create(login, body)
     if issued.created:
-        _audit("impersonation_token.create", actor, unquote(username), authorization_id=issued.authorization.id)
+        _audit("impersonation_token.create", actor, login, authorization_id=issued.authorization.id)
     return edge.authorization(201 if issued.created else 200, issued.authorization, issued.token, location=True)
 
 
 @router.delete("/admin/users/<username>/authorizations")
 def delete_impersonation_token(username: str) -> Response[None]:
     actor = _actor()
-    revoked = edge.use_cases.admin.impersonation.delete(unquote(username))
-    _audit("impersonation_token.delete", actor, unquote(username), authorizations_deleted=revoked)
+    login = unquote(username)
+    revoked = edge.use_cases.admin.impersonation.delete(login)
+    _audit("impersonation_token.delete", actor, login, authorizations_deleted=revoked)
     return edge.no_content()
 
 
