@@ -65,3 +65,12 @@ def test_inclusion_is_transitive_however_deep(monkeypatch):
     # Today's table needs one level; a chain (as GitHub's admin/write/read families could become) needs more.
     monkeypatch.setattr(scopes, "INCLUDES", {"a": frozenset({"b"}), "b": frozenset({"c"}), "c": frozenset({"d"})})
     assert scopes._closure("a") == {"b", "c", "d"} and scopes._closure("c") == {"d"}
+
+
+def test_private_profile_for_a_password_or_user_or_read_user():
+    assert scopes.sees_private_profile(None)  # a password
+    for granted in (["user"], ["read:user"], ["repo", "user"], ["gist", "read:user"]):
+        assert scopes.sees_private_profile(granted), granted
+    for granted in ([], ["repo"], ["user:email", "user:follow"], ["admin:org", "gist"]):
+        assert not scopes.sees_private_profile(granted), granted
+    assert scopes.sees_private_profile(iter(["read:user"]))  # any iterable, read once

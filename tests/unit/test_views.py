@@ -6,7 +6,16 @@ import base64
 
 from authorize.domain.grants import Grant, grant_id, group_grants
 from authorize.domain.records import PERSONAL_CLIENT_ID, UserRecord
-from authorize.github.views import authorization_view, authorization_with_user_view, grant_view, node_id, simple_user
+from authorize.github.views import (
+    FREE_PLAN,
+    authorization_view,
+    authorization_with_user_view,
+    grant_view,
+    node_id,
+    private_user_view,
+    public_user_view,
+    simple_user,
+)
 
 from tests.unit.test_records import record
 
@@ -103,3 +112,63 @@ def test_grant_ids_are_stable_per_user_and_app_and_json_safe():
     assert grant.id == a and grant.first.id == 1
     ids = [grant_id(user, "c" * 20) for user in range(200)]
     assert all(0 < i <= 2**53 - 1 for i in ids) and max(ids) >= 2**52  # 53 bits, every one of them used
+
+
+def _user(**fields: object) -> UserRecord:
+    return UserRecord(id=7, login="mona", created_at="2026-01-05T10:00:00Z", **fields)  # type: ignore[arg-type]
+
+
+def test_public_user_is_the_simple_user_the_profile_and_zero_counts():
+    user = _user(
+        name="Mona",
+        email="m@example.com",
+        company="GitHub",
+        blog="https://b.example",
+        location="SF",
+        bio="hi",
+        twitter_username="mona",
+        hireable=False,
+        updated_at="2026-02-01T00:00:00Z",
+        site_admin=True,
+    )
+    view = public_user_view(user, BASE)
+    assert view == {
+        **simple_user(7, "mona", BASE, True),
+        "name": "Mona",
+        "company": "GitHub",
+        "blog": "https://b.example",
+        "location": "SF",
+        "email": "m@example.com",
+        "hireable": False,
+        "bio": "hi",
+        "twitter_username": "mona",
+        "public_repos": 0,
+        "public_gists": 0,
+        "followers": 0,
+        "following": 0,
+        "created_at": "2026-01-05T10:00:00Z",
+        "updated_at": "2026-02-01T00:00:00Z",
+    }
+
+
+def test_unset_profile_is_null_blog_empty_and_updated_at_falls_back_to_created_at():
+    view = public_user_view(_user(), BASE)
+    assert view["blog"] == "" and view["name"] is None and view["hireable"] is None
+    assert view["updated_at"] == view["created_at"] == "2026-01-05T10:00:00Z"
+
+
+def test_private_user_adds_what_only_the_owner_sees():
+    plain = private_user_view(_user(), BASE)
+    assert plain == {
+        **public_user_view(_user(), BASE),
+        "private_gists": 0,
+        "total_private_repos": 0,
+        "owned_private_repos": 0,
+        "disk_usage": 0,
+        "collaborators": 0,
+        "two_factor_authentication": False,
+        "plan": {"name": "free", "space": 976562499, "collaborators": 0, "private_repos": 10000},
+    }
+    assert private_user_view(_user(totp_secret="sealed"), BASE)["two_factor_authentication"] is True
+    plain["plan"]["name"] = "changed"  # each answer has its own copy
+    assert FREE_PLAN["name"] == "free"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from authorize.github.views import simple_user_view
+from authorize.domain.scopes import sees_private_profile
+from authorize.github.views import private_user_view, public_user_view
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
@@ -18,4 +19,5 @@ edge = Edge(router)
 def get_user() -> Response[dict[str, Any]]:
     me = edge.use_cases.users.me(edge.credentials(), edge.header("X-GitHub-OTP"))
     headers = None if me.scopes is None else {"X-OAuth-Scopes": ", ".join(me.scopes), "X-Accepted-OAuth-Scopes": ""}
-    return edge.json(200, simple_user_view(me.user, edge.base()), headers)
+    view = private_user_view if sees_private_profile(me.scopes) else public_user_view
+    return edge.json(200, view(me.user, edge.base()), headers)

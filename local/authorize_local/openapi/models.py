@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from authorize.github.docs import DOCS_V3
 from authorize.github.errors import RESOURCE
-from authorize.github.views import simple_user
+from authorize.github.views import FREE_PLAN, simple_user
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
@@ -128,6 +128,80 @@ class SimpleUser(_Doc):
     received_events_url: str
     type: str = Field(examples=["User"])
     site_admin: bool = Field(examples=[False])
+
+
+_PUBLIC_USER_EXAMPLE: dict[str, Any] = {
+    **_USER_EXAMPLE,
+    "name": "Mona Lisa",
+    "company": None,
+    "blog": "",
+    "location": None,
+    "email": "mona@example.com",
+    "hireable": None,
+    "bio": None,
+    "twitter_username": None,
+    "public_repos": 0,
+    "public_gists": 0,
+    "followers": 0,
+    "following": 0,
+    "created_at": "2026-01-05T10:00:00Z",
+    "updated_at": "2026-01-05T10:00:00Z",
+}
+_PRIVATE_USER_EXAMPLE: dict[str, Any] = {
+    **_PUBLIC_USER_EXAMPLE,
+    "private_gists": 0,
+    "total_private_repos": 0,
+    "owned_private_repos": 0,
+    "disk_usage": 0,
+    "collaborators": 0,
+    "two_factor_authentication": False,
+    "plan": FREE_PLAN,
+}
+
+
+class PublicUser(SimpleUser):
+    """GitHub's public-user shape: what a token without `user` or `read:user` sees of its owner. Profile
+    fields nobody set are `null` (`blog`: `""`); repositories, gists and followers are not kept (0)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_PUBLIC_USER_EXAMPLE]})
+
+    name: str | None
+    company: str | None
+    blog: str | None
+    location: str | None
+    email: str | None
+    hireable: bool | None
+    bio: str | None
+    twitter_username: str | None
+    public_repos: int
+    public_gists: int
+    followers: int
+    following: int
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class Plan(_Doc):
+    """The account's plan: always GitHub's free plan."""
+
+    name: str = Field(examples=["free"])
+    space: int
+    collaborators: int
+    private_repos: int
+
+
+class PrivateUser(PublicUser):
+    """GitHub's private-user shape: what a password, or a token with `user` or `read:user`, sees."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_PRIVATE_USER_EXAMPLE]})
+
+    private_gists: int
+    total_private_repos: int
+    owned_private_repos: int
+    disk_usage: int
+    collaborators: int
+    two_factor_authentication: bool
+    plan: Plan
 
 
 class AuthorizationWithUser(Authorization):

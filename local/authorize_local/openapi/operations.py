@@ -32,7 +32,7 @@ from .components import (
     USER_BASIC,
     USER_BASIC_OR_TOKEN,
 )
-from .models import Authorization, AuthorizationWithUser, Grant, SimpleUser
+from .models import Authorization, AuthorizationWithUser, Grant, PrivateUser, PublicUser
 from .operation import Operation, RequestBody
 from .responses import (
     ACCEPTED_OAUTH_SCOPES,
@@ -281,7 +281,12 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         TAG_USERS,
         USER_BASIC_OR_TOKEN,
         {
-            200: ok("The user.", SimpleUser, _USER_HEADERS),
+            200: ok(
+                "The user: `private-user` to a password or a token with `user` or `read:user`, `public-user` "
+                "to any other token.",
+                PrivateUser | PublicUser,
+                _USER_HEADERS,
+            ),
             401: _USER_401,
             403: USER_403,
             503: SERVICE_UNAVAILABLE,

@@ -68,3 +68,15 @@ def normalize(scopes: Iterable[str]) -> list[str]:
     for s in requested:
         covered |= IMPLIED_BY.get(s, frozenset())
     return [s for s in requested if s not in covered]
+
+
+# GitHub's GET /user: "If the authenticated user is authenticated with an OAuth token with the user scope,
+# then the response lists public and private profile information"; otherwise the public profile only.
+# read:user is the read-only half of user. A password (Basic) sees everything.
+PRIVATE_PROFILE = frozenset({"user", "read:user"})
+
+
+def sees_private_profile(token_scopes: Iterable[str] | None) -> bool:
+    """Whether ``GET /user`` shows the private profile: a password (``None``) or a token with ``user``
+    or ``read:user``."""
+    return token_scopes is None or not PRIVATE_PROFILE.isdisjoint(token_scopes)

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..domain import scopes
 from ..domain.grants import Grant
-from ..domain.records import PROFILE_FIELDS, AuthorizationRecord, UserRecord
+from ..domain.records import AuthorizationRecord, UserRecord
 
 RENAME_QUEUED_MESSAGE = "Job queued to rename user. It may take a few minutes to complete."  # GHES's words
 
@@ -74,15 +74,43 @@ def rename_view(user: UserRecord, base_url: str) -> dict[str, Any]:
     return {"message": RENAME_QUEUED_MESSAGE, "url": f"{base_url}/user/{user.id}"}
 
 
-def user_view(user: UserRecord, base_url: str) -> dict[str, Any]:
-    """GitHub's user object as GHES shows it to a site administrator: the simple user, the profile
-    fields (``null`` when unset), timestamps and ``suspended_at``."""
+# What GitHub showed for an account on the free plan; we keep no repositories, gists or followers.
+FREE_PLAN: dict[str, Any] = {"name": "free", "space": 976562499, "collaborators": 0, "private_repos": 10000}
+
+
+def public_user_view(user: UserRecord, base_url: str) -> dict[str, Any]:
+    """GitHub's public-user shape: the simple user, the profile fields (``null`` when unset; ``blog`` is
+    ``""`` then, as GitHub sent it), the counts we do not keep (0) and the timestamps."""
     return {
         **simple_user_view(user, base_url),
-        **{name: getattr(user, name) for name in PROFILE_FIELDS},
+        "name": user.name,
+        "company": user.company,
+        "blog": user.blog or "",
+        "location": user.location,
+        "email": user.email,
+        "hireable": user.hireable,
+        "bio": user.bio,
+        "twitter_username": user.twitter_username,
+        "public_repos": 0,
+        "public_gists": 0,
+        "followers": 0,
+        "following": 0,
         "created_at": user.created_at,
         "updated_at": user.updated_at or user.created_at,
-        "suspended_at": user.suspended_at,
+    }
+
+
+def private_user_view(user: UserRecord, base_url: str) -> dict[str, Any]:
+    """GitHub's private-user shape: the public user and what only its owner sees."""
+    return {
+        **public_user_view(user, base_url),
+        "private_gists": 0,
+        "total_private_repos": 0,
+        "owned_private_repos": 0,
+        "disk_usage": 0,
+        "collaborators": 0,
+        "two_factor_authentication": user.totp_secret is not None,
+        "plan": dict(FREE_PLAN),
     }
 
 
