@@ -152,32 +152,22 @@ class DynamoDBStore(UserAdministration, AuthorizationStore):
 
     @translate_faults
     def reserve_attempt(self, login: str, window_start: int, expires_at: int, max_failures: int) -> bool:
-        return self._conditional(
-            self._client.update_item,
-            Key=lock_key(login, window_start),
-            UpdateExpression="ADD #failures :one SET #ttl = :ttl",
-            ConditionExpression="attribute_not_exists(#failures) OR #failures < :max",
-            ExpressionAttributeNames={"#failures": FAILURES_ATTRIBUTE, "#ttl": TTL_ATTRIBUTE},
-            ExpressionAttributeValues={
-                ":one": {"N": "1"},
-                ":ttl": {"N": str(expires_at)},
-                ":max": {"N": str(max_failures)},
-            },
-        )
+        return self._bounded_increment(lock_key(login, window_start), FAILURES_ATTRIBUTE, expires_at, max_failures)
 
     @translate_faults
     def count_request(self, bucket: str, window_start: int, expires_at: int, limit: int) -> bool:
+        return self._bounded_increment(rate_key(bucket, window_start), REQUESTS_ATTRIBUTE, expires_at, limit)
+
+    def _bounded_increment(self, key: Item, attribute: str, expires_at: int, limit: int) -> bool:
+        """Add one to a window's counter unless it has reached ``limit``, in one conditional write:
+        whether it was counted. Concurrent callers can never take it past the limit."""
         return self._conditional(
             self._client.update_item,
-            Key=rate_key(bucket, window_start),
-            UpdateExpression="ADD #requests :one SET #ttl = :ttl",
-            ConditionExpression="attribute_not_exists(#requests) OR #requests < :limit",
-            ExpressionAttributeNames={"#requests": REQUESTS_ATTRIBUTE, "#ttl": TTL_ATTRIBUTE},
-            ExpressionAttributeValues={
-                ":one": {"N": "1"},
-                ":ttl": {"N": str(expires_at)},
-                ":limit": {"N": str(limit)},
-            },
+            Key=key,
+            UpdateExpression="ADD #count :one SET #ttl = :ttl",
+            ConditionExpression="attribute_not_exists(#count) OR #count < :limit",
+            ExpressionAttributeNames={"#count": attribute, "#ttl": TTL_ATTRIBUTE},
+            ExpressionAttributeValues={":one": {"N": "1"}, ":ttl": {"N": str(expires_at)}, ":limit": {"N": str(limit)}},
         )
 
     @translate_faults
