@@ -11,6 +11,9 @@ AWS_LAMBDA_FUNCTION_NAME, the template's variables: Powertools' tracer is on, as
 ``app_source``    ``import app`` from a copy without any bytecode, as ``sam build`` leaves function
                   and layer: Lambda's /opt and /var/task are read-only, so every cold start compiles
                   (every third round only: it is slow and needs no precise ratio)
+``libraries``     the floor of the libraries the function keeps, with none of its code: botocore,
+                  pydantic's ``BaseModel`` with one model built, Powertools' event handler, ``Logger``
+                  and ``Metrics`` (tracing off), and a client configured as the function's
 
 Each process also times its first client: ``app.use_cases()`` (settings, boto3 client, store) against
 ``boto3.client("dynamodb")`` for the baseline -- the rest of the init the first request pays.
@@ -67,7 +70,7 @@ WORK = common.STATE_DIR / "cold-start"
 _CHILD = r"""
 import sys, time
 t0, c0 = time.perf_counter(), time.process_time()
-import {module}
+{imports}
 t1 = time.perf_counter()
 {client}
 t2, c2 = time.perf_counter(), time.process_time()
@@ -80,6 +83,24 @@ _CLIENTS = {
         "connect_timeout=2.0, read_timeout=3.0, tcp_keepalive=True))"
     ),
     "app": "app.use_cases()",
+    "libraries": (
+        "from botocore.config import Config\n"
+        "botocore.session.get_session().create_client('dynamodb', config=Config(retries={'mode': 'standard', "
+        "'total_max_attempts': 3}, connect_timeout=1.0, read_timeout=1.5, tcp_keepalive=True))"
+    ),
+}
+# What each variant imports before its first client (default: ``import <module>``).
+_IMPORTS = {
+    "libraries": (
+        "import botocore.session\n"
+        "from pydantic import BaseModel\n"
+        "class Model(BaseModel):\n"
+        "    id: int\n"
+        "    login: str | None = None\n"
+        "import aws_lambda_powertools.event_handler\n"
+        "from aws_lambda_powertools import Logger, Metrics\n"
+        "Logger(service='authorize'); Metrics(namespace='Authorize')"
+    ),
 }
 
 
@@ -233,7 +254,7 @@ def _run_child(python: str, module: str, env: dict[str, str]) -> tuple[float, fl
     """One fresh interpreter: (import seconds, first client seconds, CPU seconds of both). ``-B``: it
     writes no bytecode. The CPU time is the process's own (``time.process_time``): on a machine shared
     with other work it is far steadier than the wall time, which also counts waiting for a core."""
-    code = _CHILD.format(module=module, client=_CLIENTS[module])
+    code = _CHILD.format(imports=_IMPORTS.get(module, f"import {module}"), client=_CLIENTS[module])
     done = subprocess.run([python, "-B", "-c", code], capture_output=True, text=True, env=env, timeout=120, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"import {module} failed: {done.stderr.strip()[-800:]}")
@@ -314,6 +335,7 @@ def import_times(info: dict[str, Any], python: str, runs: int) -> dict[str, Any]
         ("app", "app", compiled),
         ("app_untraced", "app", _untraced(compiled)),
         ("app_source", "app", source),
+        ("libraries", "libraries", _untraced(compiled)),
     ]
     samples: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _, _ in plan}
     for _, module, env in plan:  # one unrecorded run each: page cache
@@ -336,7 +358,7 @@ def import_times(info: dict[str, Any], python: str, runs: int) -> dict[str, Any]
             "import_and_client_cpu_median_ms": round(statistics.median(v[2] for v in values) * 1000, 1),
         }
     base = out["baseline"]
-    for name in ("app", "app_untraced", "app_source"):
+    for name in ("app", "app_untraced", "app_source", "libraries"):
         out[name]["import_ratio_to_baseline"] = round(out[name]["import_median_ms"] / base["import_median_ms"], 2)
         out[name]["with_client_ratio_to_baseline"] = round(
             out[name]["import_and_client_median_ms"] / base["import_and_client_median_ms"], 2

@@ -180,6 +180,17 @@ def headline(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                     _verdict(un["with_client_ratio_to_baseline"] <= TARGETS["import_ratio"]),
                 )
             )
+        if "libraries" in cs:
+            lib = cs["libraries"]
+            rows.append(
+                (
+                    "cold start floor: botocore + pydantic + Powertools, no project code / boto3",
+                    f"{lib['with_client_ratio_to_baseline']:.2f} ({_ms(lib['import_and_client_median_ms'])}; "
+                    f"CPU time {_cpu_ratio(lib, base)})",
+                    "",
+                    "",
+                )
+            )
         fr = cs.get("first_request") or {}
         if "error" in fr:
             rows.append(("cold first request", "failed: " + fr["error"][:200], "", ""))

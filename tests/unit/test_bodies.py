@@ -49,6 +49,42 @@ def test_utf8_bom_is_accepted():
     assert bodies.parse_json_object("\ufeff{}".encode()) == {}
 
 
+# A lone surrogate is refused however it arrives; text that only looks like an escape is accepted.
+@pytest.mark.parametrize("raw", ['{"note": "\\ud800"}', '{"note": "x\\uDBFF"}', '{"note": "\ud800"}'])
+def test_a_lone_surrogate_is_problems_parsing_json(raw):
+    with pytest.raises(ApiError) as exc:
+        answered(lambda: bodies.parse_json_object(raw))
+    assert exc.value.message == "Problems parsing JSON"
+
+
+@pytest.mark.parametrize(
+    ("raw", "note"),
+    [('{"note": "\\\\ud800"}', "\\ud800"), ('{"note": "\\u00e9t\\u00e9"}', "été"), ('{"note": "été"}', "été")],
+)
+def test_escapes_and_non_ascii_text_are_accepted(raw, note):
+    assert bodies.parse_json_object(raw) == {"note": note}
+
+
+def test_a_json_body_is_parsed_once_for_the_peek_and_the_validation(monkeypatch):
+    calls = []
+    real = bodies.parse_json_object
+    monkeypatch.setattr(bodies, "parse_json_object", lambda raw: calls.append(raw) or real(raw))
+    raw = json.dumps({"client_secret": SECRET, "fingerprint": "laptop"})
+    body = bodies.JsonBody(raw)
+    assert bodies.peek_fingerprint(body, None) == "laptop"
+    assert bodies.get_or_create_body(body, "abcde12345fghij67890", None).fingerprint == "laptop"
+    assert calls == [raw]
+
+
+def test_a_json_body_that_does_not_parse_raises_each_time_it_is_read():
+    body = bodies.JsonBody("{not json")
+    assert bodies.peek_client_id(body) is None
+    for _ in range(2):
+        with pytest.raises(ApiError) as exc:
+            answered(lambda: bodies.create_body(body))
+        assert exc.value.status == 400
+
+
 def test_valid_body_normalises():
     body = parse({"client_secret": SECRET, "scopes": ["user", "gist", "user:email"], "note": "n", "extra": 1})
     assert body.scopes == ["user", "gist"]

@@ -37,10 +37,48 @@ def documentation_in(modules: set[str]) -> list[str]:
     return sorted(m for m in modules if any(m == p or m.startswith(p + ".") for p in DOCUMENTATION))
 
 
+# The site administration's use cases, built on first use (``UseCases.admin``): a cold start that
+# serves a user's request does not import them.
+ADMINISTRATION = (
+    "authorize.usecases.apps_admin",
+    "authorize.usecases.credentials_admin",
+    "authorize.usecases.impersonation",
+    "authorize.usecases.site_admins",
+    "authorize.usecases.users_admin",
+)
+WIRE = "import app\napp.set_use_cases(app.dynamodb_use_cases(app.Settings(), client=object()))\n"
+
+
 def test_importing_the_handler_loads_no_documentation() -> None:
     modules = modules_after_importing("app")
     assert {"app", "authorize", "aws_lambda_powertools.event_handler"} <= modules
     assert documentation_in(modules) == []
+
+
+def modules_after_running(code: str) -> set[str]:
+    env = {**os.environ, "POWERTOOLS_TRACE_DISABLED": "1"}
+    probe = code + "import json, sys\nprint(json.dumps(sorted(sys.modules)))\n"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=FUNCTION_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    return set(json.loads(out))
+
+
+def test_wiring_the_use_cases_imports_no_administration() -> None:
+    modules = modules_after_running(WIRE)
+    assert "authorize.usecases.login" in modules
+    assert sorted(set(ADMINISTRATION) & modules) == []
+
+
+def test_the_administration_is_imported_when_first_used() -> None:
+    modules = modules_after_running(WIRE + "app.use_cases().admin\n")
+    assert set(ADMINISTRATION) <= modules
 
 
 @pytest.mark.parametrize("documentation", ["authorize_local.openapi.operations", "authorize_local.openapi.document"])

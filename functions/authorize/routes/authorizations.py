@@ -22,7 +22,7 @@ edge = Edge(router)
 def _get_or_create(client_id: str, fingerprint: str | None) -> Response:
     client_id = unquote(client_id)
     path_fingerprint = None if fingerprint is None else unquote(fingerprint)
-    raw = edge.body()
+    raw = bodies.JsonBody(edge.body())  # parsed once: peeked at before authentication, validated after
     caller = edge.get_or_create_caller(client_id, bodies.peek_fingerprint(raw, path_fingerprint))
     body = bodies.get_or_create_body(raw, client_id, path_fingerprint)
     issued = edge.use_cases.authorizations.get_or_create(caller, body)
@@ -56,9 +56,10 @@ def list_authorizations() -> Response[list[dict[str, Any]]]:
 
 @router.post("/authorizations")
 def create_authorization() -> Response[dict[str, Any]]:
-    client_id = bodies.peek_client_id(edge.body())  # the app is read with the caller, in one batch
+    raw = bodies.JsonBody(edge.body())
+    client_id = bodies.peek_client_id(raw)  # the app is read with the caller, in one batch
     caller = edge.caller(client_id=client_id)
-    issued = edge.use_cases.authorizations.create(caller, bodies.create_body(edge.body()), client_id)
+    issued = edge.use_cases.authorizations.create(caller, bodies.create_body(raw), client_id)
     count("AuthorizationsCreated")
     logger.info("create", extra={"authorization_id": issued.authorization.id})
     return edge.authorization(201, issued.authorization, issued.token, location=True)

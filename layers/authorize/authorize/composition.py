@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from .adapters.secrets import totp_key_source
 from .domain.passwords import PasswordVerifier
@@ -17,18 +18,20 @@ from .domain.totp import TotpSealer
 from .ports import AuthorizationStore
 from .settings import Settings
 from .usecases.app_tokens import AppTokens
-from .usecases.apps_admin import AppsAdmin, TokensAdmin
 from .usecases.authorizations import Authorizations
-from .usecases.credentials_admin import CredentialsAdmin
 from .usecases.deps import Deps
 from .usecases.grants import Grants
-from .usecases.impersonation import Impersonation
 from .usecases.login import Login
 from .usecases.owners import Owners
 from .usecases.revocation import Revocation
-from .usecases.site_admins import SiteAdmins
 from .usecases.users import Users
-from .usecases.users_admin import UsersAdmin
+
+if TYPE_CHECKING:  # imported when the administration is first used (see UseCases.admin)
+    from .usecases.apps_admin import AppsAdmin, TokensAdmin
+    from .usecases.credentials_admin import CredentialsAdmin
+    from .usecases.impersonation import Impersonation
+    from .usecases.site_admins import SiteAdmins
+    from .usecases.users_admin import UsersAdmin
 
 
 def sealer_for(settings: Settings) -> TotpSealer:
@@ -48,6 +51,12 @@ class Administration:
 
     @classmethod
     def build(cls, deps: Deps, login: Login, owners: Owners, authorizations: Authorizations) -> Administration:
+        from .usecases.apps_admin import AppsAdmin, TokensAdmin
+        from .usecases.credentials_admin import CredentialsAdmin
+        from .usecases.impersonation import Impersonation
+        from .usecases.site_admins import SiteAdmins
+        from .usecases.users_admin import UsersAdmin
+
         users = UsersAdmin(deps, authorizations)
         return cls(
             SiteAdmins(login, owners),
@@ -67,8 +76,14 @@ class UseCases:
     grants: Grants
     app_tokens: AppTokens
     users: Users
-    admin: Administration
+    owners: Owners
     revocation: Revocation
+
+    @cached_property
+    def admin(self) -> Administration:
+        """Built (and its modules imported) on first use: most containers never serve a site
+        administrator, and a cold start should not pay for the administration's code."""
+        return Administration.build(self.deps, self.login, self.owners, self.authorizations)
 
     @property
     def settings(self) -> Settings:
@@ -104,7 +119,7 @@ class UseCases:
             Grants(authorizations),
             AppTokens(authorizations, owners),
             Users(login, owners),
-            Administration.build(deps, login, owners, authorizations),
+            owners,
             Revocation(authorizations),
         )
 

@@ -42,7 +42,9 @@ def parse_json_object(raw: RawBody) -> dict[str, Any]:
     try:
         value = json.loads(raw)
         # "\ud800" escapes decode to lone surrogates, which are not text: nothing could store them.
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        # Only an escape or a non-ASCII character can bring one in: a plain ASCII body needs no check.
+        if not raw.isascii() or "\\u" in raw:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
     except (ValueError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
         raise ProblemsParsingJson() from exc
     if not isinstance(value, dict):
@@ -50,21 +52,45 @@ def parse_json_object(raw: RawBody) -> dict[str, Any]:
     return value
 
 
-def _peek(raw: RawBody, name: str) -> str | None:
+class JsonBody:
+    """A request body parsed at most once: what a route peeks at before authenticating and what it
+    validates after share one parse. A body that does not parse is parsed again when asked again (the
+    error path), so each caller gets its own exception."""
+
+    __slots__ = ("_parsed", "raw")
+
+    def __init__(self, raw: RawBody) -> None:
+        self.raw = raw
+        self._parsed: dict[str, Any] | None = None
+
+    def object(self) -> dict[str, Any]:
+        if self._parsed is None:
+            self._parsed = parse_json_object(self.raw)
+        return self._parsed
+
+
+Body = RawBody | JsonBody
+
+
+def _object(raw: Body) -> dict[str, Any]:
+    return raw.object() if isinstance(raw, JsonBody) else parse_json_object(raw)
+
+
+def _peek(raw: Body, name: str) -> str | None:
     """The body's string ``name`` if the body is a JSON object with one: for deciding what to read
     before authenticating, while errors in the body are still reported after authentication."""
     try:
-        value = parse_json_object(raw).get(name)
+        value = _object(raw).get(name)
     except (ProblemsParsingJson, BodyNotObject):
         return None
     return value if isinstance(value, str) else None
 
 
-def peek_client_id(raw: RawBody) -> str | None:
+def peek_client_id(raw: Body) -> str | None:
     return _peek(raw, "client_id")
 
 
-def peek_fingerprint(raw: RawBody, path_fingerprint: str | None) -> str | None:
+def peek_fingerprint(raw: Body, path_fingerprint: str | None) -> str | None:
     """The fingerprint a get-or-create names: the path's, else the body's ("" is none)."""
     return clean_fingerprint(path_fingerprint if path_fingerprint is not None else _peek(raw, "fingerprint"))
 
@@ -93,8 +119,8 @@ def _validate(model: type[M], payload: dict[str, Any]) -> M:
         raise ValidationFailed(*_field_errors(exc)) from None
 
 
-def create_body(raw: RawBody) -> CreateBody:
-    payload = parse_json_object(raw)
+def create_body(raw: Body) -> CreateBody:
+    payload = _object(raw)
     try:
         return CreateBody.model_validate(payload)
     except ValidationError as exc:
@@ -118,8 +144,8 @@ def update_body(raw: RawBody) -> UpdateBody:
     return body
 
 
-def get_or_create_body(raw: RawBody, path_client_id: str, path_fingerprint: str | None) -> GetOrCreateBody:
-    payload = parse_json_object(raw)
+def get_or_create_body(raw: Body, path_client_id: str, path_fingerprint: str | None) -> GetOrCreateBody:
+    payload = _object(raw)
     if path_fingerprint is not None and len(path_fingerprint) > MAX_FINGERPRINT:
         raise ValidationFailed(FieldError("fingerprint", "invalid"))
     body = _validate(GetOrCreateBody, payload)
