@@ -37,6 +37,9 @@ class InMemoryStore(AuthorizationStore):
         self._next_user = 0
         self._lock = threading.RLock()
         self.calls: list[str] = []
+        # Users stored before users were kept by id too: the table has only their login item, so get_owner
+        # finds them by its login hint alone; their next write adds the id item (as replace_user does).
+        self.legacy_ids: set[int] = set()
 
     # --- reads ---------------------------------------------------------------------------------
 
@@ -198,6 +201,8 @@ class InMemoryStore(AuthorizationStore):
 
     def get_user(self, login: str) -> UserRecord | None:
         self.calls.append("get_user")
+        if len(f"USER#{login.lower()}".encode()) > KEY_BYTES:
+            raise ValueError("DynamoDB refuses a partition key over 2048 bytes")
         with self._lock:
             return self.users.get(login.lower())
 
@@ -206,8 +211,11 @@ class InMemoryStore(AuthorizationStore):
     ) -> tuple[UserRecord | None, AppRecord | None]:
         self.calls.append("get_owner")
         with self._lock:
-            user = next((u for u in self.users.values() if u.id == user_id), None)
-            return user, self.apps.get(client_id) if client_id else None
+            by_login = self.users.get(login_hint.lower())  # read in the same batch as the id item
+            user = next((u for u in self.users.values() if u.id == user_id and u.id not in self.legacy_ids), None)
+            if user is None and by_login is not None and by_login.id == user_id:
+                user = by_login
+            return user, self._app(client_id)
 
     def list_users(self) -> list[UserRecord]:
         with self._lock:
@@ -228,6 +236,7 @@ class InMemoryStore(AuthorizationStore):
                     raise ActorRefused()
             del self.users[old.login.lower()]
             self.users[new.login.lower()] = new
+            self.legacy_ids.discard(new.id)
 
     def delete_user(self, user: UserRecord) -> None:
         with self._lock:
@@ -244,7 +253,7 @@ class InMemoryStore(AuthorizationStore):
 
     def get_app(self, client_id: str) -> AppRecord | None:
         with self._lock:
-            return self.apps.get(client_id)
+            return self._app(client_id)
 
     def list_apps(self) -> list[AppRecord]:
         with self._lock:

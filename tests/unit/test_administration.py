@@ -21,7 +21,7 @@ from authorize.domain.exceptions import (
     ValidationFailed,
 )
 from authorize.domain.inputs import GetOrCreateBody
-from authorize.domain.records import IMPERSONATION_APP_NAME, IMPERSONATION_CLIENT_ID
+from authorize.domain.records import IMPERSONATION_APP_NAME, IMPERSONATION_CLIENT_ID, iso
 from authorize.settings import Settings
 from authorize.usecases import admin
 
@@ -364,3 +364,71 @@ def test_token_list_and_revoke(uc):
     assert uc.admin.tokens.list("monalisa") == []
     with pytest.raises(NotFound):
         uc.admin.tokens.revoke(listed.id)
+
+
+# --- what each creation makes -----------------------------------------------------------------------
+
+
+def test_the_clis_create_sets_password_two_factor_and_site_admin_as_asked(uc):
+    made = uc.admin.users.create(
+        validated(NewUser, {"login": "warden"}), password=PASSWORD, two_factor=True, site_admin=True
+    )
+    assert made.totp_secret and made.user.totp_secret and made.user.site_admin
+    from authorize.domain.exceptions import OtpRequired
+
+    with pytest.raises(OtpRequired):
+        uc.admin.site_admins.authenticate(Basic("warden", PASSWORD), None)
+    code = pyotp.TOTP(made.totp_secret).now()
+    assert uc.admin.site_admins.authenticate(Basic("warden", PASSWORD), code).login == "warden"
+
+
+def test_a_user_is_made_plain_unless_asked(uc):
+    from authorize.domain.users import new_user
+    from authorize.usecases.users_admin import create_user
+
+    assert not new_user(99, validated(NewUser, {"login": "record"}), uc.deps.now(), password_hash=None).site_admin
+    made = create_user(uc.store, validated(NewUser, {"login": "plain"}), uc.deps.now())
+    assert made.totp_secret is None and made.user.totp_secret is None
+    assert made.user.password_hash is None and not made.user.site_admin
+    over_api = uc.admin.users.create_for_api(validated(NewUser, {"login": "viaapi"}))
+    assert over_api.totp_secret is None and not over_api.site_admin
+    uc.admin.credentials.set_password("viaapi", PASSWORD)
+    assert login(uc, "viaapi").user.login == "viaapi"  # no second factor asked for
+
+
+def test_records_are_stamped_when_made_and_when_changed(uc):
+    user = uc.admin.users.create_for_api(validated(NewUser, {"login": "stamped"}))
+    assert user.created_at is not None and user.updated_at == user.created_at
+    app = uc.admin.apps.find(CLIENT_ID)
+    assert app.created_at is not None and app.updated_at == app.created_at
+    later = uc.deps.clock() + 3600
+    uc.deps.clock = lambda: later
+    changed = uc.admin.users.update_profile("stamped", validated(Profile, {"bio": "new"}))
+    assert changed.created_at == user.created_at and changed.updated_at == iso(uc.deps.now())
+    assert changed.updated_at > user.updated_at
+
+
+# --- tokens an app resets ---------------------------------------------------------------------------
+
+
+def test_a_reset_answers_the_user_as_stored_now_and_refuses_a_suspended_one(uc):
+    from authorize.domain.credentials import AppCredentials
+
+    token = app_token(uc)
+    uc.admin.users.rename(boss(uc), "monalisa", "mona")
+    reset = uc.app_tokens.reset(CLIENT_ID, AppCredentials(CLIENT_ID, SECRET), token)
+    assert reset.user == uc.admin.users.find("mona")
+    uc.admin.users.set_suspended(boss(uc), "mona", True)
+    with pytest.raises(NotFound):
+        uc.app_tokens.reset(CLIENT_ID, AppCredentials(CLIENT_ID, SECRET), reset.token)
+    uc.admin.users.set_suspended(boss(uc), "mona", False)
+    assert uc.users.me(Bearer(reset.token), None).user.login == "mona"  # the refused reset changed nothing
+
+
+def test_a_users_tokens_are_listed_newest_first(uc):
+    caller = uc.login.authenticate(Basic("monalisa", PASSWORD), None)
+    from authorize.domain.inputs import CreateBody
+
+    made = [uc.authorizations.create(caller, CreateBody(note=f"n{i}"), None).authorization.id for i in range(3)]
+    made.append(uc.admin.impersonation.get_or_create("monalisa", ImpersonationScopes()).authorization.id)
+    assert [r.id for r in uc.admin.tokens.list("monalisa")] == sorted(made, reverse=True)

@@ -131,14 +131,12 @@ class Login:
             token_hash=tokens.hash_token(password) if tokens.has_valid_checksum(password) else None,
             keyed=AuthorizationKey(known_id, app_id, fingerprint) if known_id is not None and app_id else None,
         )
-        user = self._verified_user(context, login, password, otp, _Attempt(self, login, window))
+        user = self._verified_user(context, password, otp, _Attempt(self, login, window))
         self.user_ids.remember(login, user.id)
         keyed = context.keyed if known_id == user.id else None  # a recreated or renamed login: not theirs
         return Caller(user=user, app=context.app, authorization=context.authorization, keyed=keyed)
 
-    def _verified_user(
-        self, context: LoginContext, login: str, password: str, otp: str | None, attempt: _Attempt
-    ) -> UserRecord:
+    def _verified_user(self, context: LoginContext, password: str, otp: str | None, attempt: _Attempt) -> UserRecord:
         # A user being deleted is already gone for logins (its login is freed once its tokens are).
         user = context.user if context.user is not None and context.user.deleted_at is None else None
         if context.password_token and user is not None and context.password_token.user_id == user.id:
