@@ -1,6 +1,6 @@
 """The site-administrator API's edge: its request bodies (JSON objects checked by the admin input models)
-and its answers, GitHub's user object as GHES shows it to a site administrator and GHES's answer to a
-rename."""
+and its answers: the profile a site administrator sets, as GitHub's user object shows it, and GHES's
+answer to a rename."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from authorize.domain.admin_inputs import ApiNewUser, NewLogin, Suspension
 from authorize.domain.exceptions import ValidationFailed
 from authorize.domain.records import PROFILE_FIELDS, UserRecord
 from authorize.github.bodies import BodyNotObject, ProblemsParsingJson, admin_body
-from authorize.github.views import rename_view, simple_user_view, user_view
+from authorize.github.views import private_user_view, rename_view, simple_user_view
 
 BASE = "https://ghe.example/api/v3"
 
@@ -49,7 +49,7 @@ def test_an_admin_body_that_is_no_json_object_is_refused():
 # --- answers ----------------------------------------------------------------------------------------
 
 
-def test_the_user_object_is_the_simple_user_with_profile_timestamps_and_suspension():
+def test_the_user_object_is_the_simple_user_with_profile_and_timestamps():
     user = record(
         site_admin=True,
         name="Mona Lisa",
@@ -63,20 +63,16 @@ def test_the_user_object_is_the_simple_user_with_profile_timestamps_and_suspensi
         updated_at="2026-02-03T04:05:06Z",
         suspended_at="2026-03-04T05:06:07Z",
     )
-    view = user_view(user, BASE)
+    view = private_user_view(user, BASE)
     assert {k: view[k] for k in simple_user_view(user, BASE)} == simple_user_view(user, BASE)
     assert view["login"] == "mona" and view["site_admin"] is True and view["url"] == f"{BASE}/users/mona"
     assert {name: view[name] for name in PROFILE_FIELDS} == {name: getattr(user, name) for name in PROFILE_FIELDS}
-    assert (view["created_at"], view["updated_at"], view["suspended_at"]) == (
-        "2026-01-02T03:04:05Z",
-        "2026-02-03T04:05:06Z",
-        "2026-03-04T05:06:07Z",
-    )
+    assert (view["created_at"], view["updated_at"]) == ("2026-01-02T03:04:05Z", "2026-02-03T04:05:06Z")
 
 
 def test_unset_profile_fields_are_null_and_an_unstamped_user_was_updated_when_created():
-    view = user_view(record(), BASE)
-    assert all(view[name] is None for name in PROFILE_FIELDS) and view["suspended_at"] is None
+    view = private_user_view(record(), BASE)
+    assert all(view[name] is None for name in PROFILE_FIELDS if name != "blog") and view["blog"] == ""
     assert view["updated_at"] == view["created_at"] == "2026-01-02T03:04:05Z"
 
 
