@@ -9,3 +9,15 @@ from authorize.settings import Settings
 
 SEALER = sealer_for(Settings.from_env())
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
+
+# Every profile field set (GitHub's example user's values), for tests of what the user objects show.
+PROFILE: dict[str, str | bool] = {
+    "name": "monalisa octocat",
+    "email": "octocat@github.com",
+    "company": "GitHub",
+    "blog": "https://github.com/blog",
+    "location": "San Francisco",
+    "bio": "There once was...",
+    "twitter_username": "monatheoctocat",
+    "hireable": False,
+}

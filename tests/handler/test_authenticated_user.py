@@ -15,6 +15,7 @@ from authorize.settings import Settings
 from tests.handler.conftest import PASSWORD, header_of
 from tests.handler.test_app_tokens import user_with
 from tests.handler.test_authorizations_family import BASE, MONALISA, basic, create_pat, put, user_id
+from tests.support import PROFILE
 
 # GitHub's keys, in the order api.github.com sent them (components/schemas/private-user of GitHub's
 # OpenAPI description; business_plus and ldap_dn are optional and not ours).
@@ -100,16 +101,7 @@ def test_two_factor_authentication_shows_totp(world):
 
 def test_profile_fields_come_from_the_users_profile(world):
     before = me(world, MONALISA)
-    profile = Profile(
-        name="Mona Lisa",
-        email="mona@example.com",
-        company="GitHub",
-        blog="https://example.com/blog",
-        location="San Francisco",
-        bio="There once was...",
-        twitter_username="monatheoctocat",
-        hireable=True,
-    )
+    profile = Profile(**PROFILE)
     UseCases.build(world.store, Settings.from_env()).admin.users.update_profile("monalisa", profile)
     user = me(world, MONALISA)
     assert {k: user[k] for k in profile.sent()} == profile.sent()

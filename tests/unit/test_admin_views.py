@@ -11,6 +11,8 @@ from authorize.domain.records import PROFILE_FIELDS, UserRecord
 from authorize.github.bodies import BodyNotObject, ProblemsParsingJson, admin_body
 from authorize.github.views import private_user_view, rename_view, simple_user_view
 
+from tests.support import PROFILE
+
 BASE = "https://ghe.example/api/v3"
 
 
@@ -52,14 +54,7 @@ def test_an_admin_body_that_is_no_json_object_is_refused():
 def test_the_user_object_is_the_simple_user_with_profile_and_timestamps():
     user = record(
         site_admin=True,
-        name="Mona Lisa",
-        email="mona@example.com",
-        company="GitHub",
-        blog="https://mona.example",
-        location="Paris",
-        bio="octocat",
-        twitter_username="mona",
-        hireable=True,
+        **PROFILE,
         updated_at="2026-02-03T04:05:06Z",
         suspended_at="2026-03-04T05:06:07Z",
     )

@@ -17,6 +17,7 @@ from authorize.github.views import (
     simple_user,
 )
 
+from tests.support import PROFILE
 from tests.unit.test_records import record
 
 BASE = "https://api.example.com"
@@ -119,29 +120,18 @@ def _user(**fields: object) -> UserRecord:
 
 
 def test_public_user_is_the_simple_user_the_profile_and_zero_counts():
-    user = _user(
-        name="Mona",
-        email="m@example.com",
-        company="GitHub",
-        blog="https://b.example",
-        location="SF",
-        bio="hi",
-        twitter_username="mona",
-        hireable=False,
-        updated_at="2026-02-01T00:00:00Z",
-        site_admin=True,
-    )
+    user = _user(**PROFILE, updated_at="2026-02-01T00:00:00Z", site_admin=True)
     view = public_user_view(user, BASE)
     assert view == {
         **simple_user(7, "mona", BASE, True),
-        "name": "Mona",
+        "name": "monalisa octocat",
         "company": "GitHub",
-        "blog": "https://b.example",
-        "location": "SF",
-        "email": "m@example.com",
+        "blog": "https://github.com/blog",
+        "location": "San Francisco",
+        "email": "octocat@github.com",
         "hireable": False,
-        "bio": "hi",
-        "twitter_username": "mona",
+        "bio": "There once was...",
+        "twitter_username": "monatheoctocat",
         "public_repos": 0,
         "public_gists": 0,
         "followers": 0,
