@@ -20,9 +20,14 @@ PROBE = "import json, sys\nfor name in sys.argv[1:]:\n    __import__(name)\nprin
 def modules_after_importing(*names: str) -> set[str]:
     """Every module loaded by a fresh interpreter that imports ``names`` from the function's folder,
     as the Lambda runtime imports the handler."""
+    return _modules_loaded_by(PROBE, *names)
+
+
+def _modules_loaded_by(probe: str, *args: str) -> set[str]:
+    """What a fresh interpreter running ``probe`` in the function's folder, tracing off, has loaded."""
     env = {**os.environ, "POWERTOOLS_TRACE_DISABLED": "1"}
     out = subprocess.run(
-        [sys.executable, "-c", PROBE, *names],
+        [sys.executable, "-c", probe, *args],
         cwd=FUNCTION_DIR,
         env=env,
         check=True,
@@ -56,18 +61,7 @@ def test_importing_the_handler_loads_no_documentation() -> None:
 
 
 def modules_after_running(code: str) -> set[str]:
-    env = {**os.environ, "POWERTOOLS_TRACE_DISABLED": "1"}
-    probe = code + "import json, sys\nprint(json.dumps(sorted(sys.modules)))\n"
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=FUNCTION_DIR,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
-    return set(json.loads(out))
+    return _modules_loaded_by(code + "import json, sys\nprint(json.dumps(sorted(sys.modules)))\n")
 
 
 def test_wiring_the_use_cases_imports_no_administration() -> None:
