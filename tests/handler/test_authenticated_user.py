@@ -3,7 +3,9 @@ with ``user`` / ``read:user``, ``public-user`` to any other token (GitHub's rule
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -11,6 +13,7 @@ import pytest
 from authorize.composition import UseCases
 from authorize.domain.admin_inputs import Profile
 from authorize.settings import Settings
+from jsonschema import Draft202012Validator
 
 from tests.handler.conftest import PASSWORD, header_of
 from tests.handler.test_app_tokens import user_with
@@ -128,3 +131,34 @@ def test_any_other_token_sees_the_public_user(world, scopes):
 def test_a_personal_token_follows_the_same_rule(world):
     assert list(me(world, f"token {create_pat(world, 'no scopes')['token']}")) == PUBLIC_USER
     assert list(me(world, f"token {create_pat(world, 'reads me', scopes=['read:user'])['token']}")) == PRIVATE_USER
+
+
+# --- against GitHub's own schemas -----------------------------------------------------------------
+
+GITHUB_SCHEMAS = json.loads((Path(__file__).with_name("github_user_schemas.json")).read_text())
+
+
+def github_errors(kind: str, body: dict[str, Any]) -> list[str]:
+    """What GitHub's ``kind`` schema says is wrong with ``body`` (public-user forbids other keys)."""
+    validator = Draft202012Validator(GITHUB_SCHEMAS[kind], format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(body)]
+
+
+def test_the_answers_satisfy_githubs_schemas(world):
+    UseCases.build(world.store, Settings.from_env()).admin.users.update_profile("monalisa", Profile(**PROFILE))
+    for auth in (MONALISA, f"token {put(world, scopes=['read:user'])['token']}"):
+        private = me(world, auth)
+        assert github_errors("private-user", private) == []
+        assert github_errors("public-user", private) != []  # GitHub's oneOf: exactly one of the two fits
+    public = me(world, f"token {create_pat(world, 'public', scopes=['repo'])['token']}")
+    assert github_errors("public-user", public) == []
+    assert github_errors("private-user", public) != []
+    bare = me(world, basic("hubot", PASSWORD), **{"X-GitHub-OTP": pyotp.TOTP(world.totp_secret).now()})
+    assert github_errors("private-user", bare) == []  # no profile set: nulls where GitHub allows them
+
+
+def test_the_simple_user_fails_githubs_authenticated_user_schemas(world):
+    # What GET /user answered before: GitHub's schemas for it refuse the simple user.
+    simple = {k: v for k, v in me(world, MONALISA).items() if k in SIMPLE_USER}
+    assert github_errors("simple-user", simple) == []
+    assert github_errors("private-user", simple) != [] and github_errors("public-user", simple) != []
