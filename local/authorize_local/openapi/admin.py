@@ -9,12 +9,9 @@ from typing import Any
 from authorize.domain import admin_inputs
 from authorize.domain.exceptions import (
     AccountSuspended,
-    AuthenticationRequired,
-    BadCredentials,
     FieldError,
     LockedOut,
     NotFound,
-    OtpRequired,
     OwnAccount,
     SiteAdminRequired,
     ValidationFailed,
@@ -25,7 +22,16 @@ from pydantic import ConfigDict, Field
 from .components import LOCAL_SERVER, SCHEMAS, TAG_ENTERPRISE_ADMIN, TOKEN_SCHEME, USER_BASIC_SCHEME
 from .models import Authorization, SimpleUser, _Doc
 from .operation import Operation, RequestBody
-from .responses import BAD_JSON, GITHUB_OTP, LOCATION, NO_CONTENT, SERVER_ERROR, SERVICE_UNAVAILABLE, error, ok
+from .responses import (
+    BAD_JSON,
+    BASIC_OR_TOKEN_401,
+    LOCATION,
+    NO_CONTENT,
+    SERVER_ERROR,
+    SERVICE_UNAVAILABLE,
+    error,
+    ok,
+)
 
 SITE_ADMIN_SECURITY: list[dict[str, list[str]]] = [{USER_BASIC_SCHEME: []}, {TOKEN_SCHEME: ["site_admin"]}]
 
@@ -44,16 +50,6 @@ class RenameQueued(_Doc):
 
 def _user_errors(*fields: tuple[str, str]) -> ValidationFailed:
     return ValidationFailed(*(FieldError(f, c, resource=admin_inputs.USER_RESOURCE) for f, c in fields))
-
-
-_401 = error(
-    "No credentials, a wrong login or password, an unknown, revoked or expired token (`Bad credentials`), or "
-    "the two-factor challenge for Basic credentials.",
-    ("requires_authentication", AuthenticationRequired()),
-    ("bad_credentials", BadCredentials()),
-    ("otp_required", OtpRequired()),
-    headers={"X-GitHub-OTP": GITHUB_OTP},
-)
 
 
 def _403(own: bool) -> Any:
@@ -85,7 +81,13 @@ def _admin(
     invalid: Any = None,
     body: RequestBody | None = None,
 ) -> Operation:
-    responses: dict[int, Any] = {**success, 401: _401, 403: _403(own), 503: SERVICE_UNAVAILABLE, 500: SERVER_ERROR}
+    responses: dict[int, Any] = {
+        **success,
+        401: BASIC_OR_TOKEN_401,
+        403: _403(own),
+        503: SERVICE_UNAVAILABLE,
+        500: SERVER_ERROR,
+    }
     if target:
         responses[404] = _404
     if body is not None:

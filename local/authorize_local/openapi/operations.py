@@ -14,12 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from authorize.domain.exceptions import (
-    AuthenticationRequired,
-    BadCredentials,
     FieldError,
     InvalidApplication,
     NotFound,
-    OtpRequired,
     ValidationFailed,
 )
 
@@ -38,7 +35,7 @@ from .responses import (
     ACCEPTED_OAUTH_SCOPES,
     APP_401,
     BAD_JSON,
-    GITHUB_OTP,
+    BASIC_OR_TOKEN_401,
     LINK,
     LOCATION,
     NO_CONTENT,
@@ -136,14 +133,6 @@ _RESET_TEXT = "Gives the token a new value: the old one stops working at once; `
 _REVOKE = "Deletes the authorization holding this token."
 _REVOKE_GRANT = "Deletes every authorization of this app for the token's owner."
 
-_USER_401 = error(
-    "No credentials, an unknown, revoked or expired token or a wrong password (`Bad credentials`), or "
-    "the two-factor challenge for Basic credentials.",
-    ("bad_credentials", BadCredentials()),
-    ("requires_authentication", AuthenticationRequired()),
-    ("otp_required", OtpRequired()),
-    headers={"X-GitHub-OTP": GITHUB_OTP},
-)
 _USER_HEADERS = {"X-OAuth-Scopes": OAUTH_SCOPES, "X-Accepted-OAuth-Scopes": ACCEPTED_OAUTH_SCOPES}
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
@@ -287,7 +276,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                 PrivateUser | PublicUser,
                 _USER_HEADERS,
             ),
-            401: _USER_401,
+            401: BASIC_OR_TOKEN_401,
             403: USER_403,
             503: SERVICE_UNAVAILABLE,
             500: SERVER_ERROR,

@@ -127,6 +127,15 @@ USER_401 = error(
     ("requires_authentication", AuthenticationRequired()),
     headers={"X-GitHub-OTP": GITHUB_OTP},
 )
+# The routes that take a token as well as user Basic credentials (`GET /user`, the site-administrator API).
+BASIC_OR_TOKEN_401 = error(
+    "No credentials (`Requires authentication`), a wrong login or password or an unknown, revoked or expired "
+    "token (`Bad credentials`), or the two-factor challenge for Basic credentials.",
+    ("requires_authentication", AuthenticationRequired()),
+    ("bad_credentials", BadCredentials()),
+    ("otp_required", OtpRequired()),
+    headers={"X-GitHub-OTP": GITHUB_OTP},
+)
 USER_403 = error(
     "Too many failed logins (even with the right password now), or a token used where only a login and "
     "password are accepted.",
