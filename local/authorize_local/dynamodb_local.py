@@ -26,22 +26,22 @@ LAUNCHER_SOURCE = Path(__file__).resolve().parent / "java" / "LoopbackDynamoDBLo
 LAUNCHER_CLASS = "LoopbackDynamoDBLocal"
 
 
-def find_java() -> str | None:
+def _jdk_tool(name: str) -> str | None:
+    """``$JAVA_HOME/bin/<name>`` when it is there, else ``<name>`` on the PATH."""
     java_home = os.environ.get("JAVA_HOME")
     if java_home:
-        candidate = Path(java_home) / "bin" / "java"
+        candidate = Path(java_home) / "bin" / name
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
-    return shutil.which("java")
+    return shutil.which(name)
+
+
+def find_java() -> str | None:
+    return _jdk_tool("java")
 
 
 def find_javac() -> str | None:
-    java_home = os.environ.get("JAVA_HOME")
-    if java_home:
-        candidate = Path(java_home) / "bin" / "javac"
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    return shutil.which("javac")
+    return _jdk_tool("javac")
 
 
 def find_dynamodb_local(root: Path = REPO_ROOT) -> Path | None:
