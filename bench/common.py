@@ -261,3 +261,20 @@ def embedded_backends(local_endpoint: str | None = None) -> Iterator[dict[str, s
     finally:
         for db in started:
             db.stop()
+
+
+def reserve_request(table: str, lock: dict[str, Any], expires_at: int, max_failures: int) -> dict[str, Any]:
+    """The lockout's reservation as the bare handlers send it: the store's conditional ``UpdateItem``
+    (``DynamoDBStore.reserve_attempt``), written out so that the baseline runs none of the product's code."""
+    return {
+        "TableName": table,
+        "Key": lock,
+        "UpdateExpression": "ADD #failures :one SET #ttl = :ttl",
+        "ConditionExpression": "attribute_not_exists(#failures) OR #failures < :max",
+        "ExpressionAttributeNames": {"#failures": "failures", "#ttl": "ttl"},
+        "ExpressionAttributeValues": {
+            ":one": {"N": "1"},
+            ":ttl": {"N": str(expires_at)},
+            ":max": {"N": str(max_failures)},
+        },
+    }

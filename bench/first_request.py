@@ -116,18 +116,7 @@ def prepare(endpoint_url: str, work: Path) -> tuple[Path, dict[str, str]]:
                 table: {"Keys": [user_key(common.USER), lock, app_key(common.CLIENT_ID)], "ConsistentRead": True}
             }
         },
-        "reserve": {
-            "TableName": table,
-            "Key": lock,
-            "UpdateExpression": "ADD #failures :one SET #ttl = :ttl",
-            "ConditionExpression": "attribute_not_exists(#failures) OR #failures < :max",
-            "ExpressionAttributeNames": {"#failures": "failures", "#ttl": "ttl"},
-            "ExpressionAttributeValues": {
-                ":one": {"N": "1"},
-                ":ttl": {"N": str(window.counter_expires)},
-                ":max": {"N": str(settings.lockout_max_failures)},
-            },
-        },
+        "reserve": common.reserve_request(table, lock, window.counter_expires, settings.lockout_max_failures),
         "release": {
             "TableName": table,
             "Key": lock,

@@ -63,7 +63,8 @@ def measure(endpoint_url: str, backend: str, iterations: int = 120, warmup: int 
     hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
     stored_hash = store.load_login_context(common.USER, None, 0).user.password_hash  # type: ignore[union-attr]
     assert stored_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$"), stored_hash
-    window_start = Window.containing(time.time(), settings.lockout_window_seconds).start
+    window = Window.containing(time.time(), settings.lockout_window_seconds)
+    window_start = window.start
 
     def batch_request(user_id: int, fingerprint: str | None) -> dict[str, Any]:
         """The handler's login batch: user, lockout counter, app, authorization under its key."""
@@ -114,18 +115,7 @@ def measure(endpoint_url: str, backend: str, iterations: int = 120, warmup: int 
     # A password not yet verified in the container is a guess: the handler reserves an attempt on the
     # window's counter first and gives it back after (the lockout's price); so does ``bare_verify``.
     lock = lock_key(common.USER, window_start)
-    reserve = {
-        "TableName": table,
-        "Key": lock,
-        "UpdateExpression": "ADD #failures :one SET #ttl = :ttl",
-        "ConditionExpression": "attribute_not_exists(#failures) OR #failures < :max",
-        "ExpressionAttributeNames": {"#failures": "failures", "#ttl": "ttl"},
-        "ExpressionAttributeValues": {
-            ":one": {"N": "1"},
-            ":ttl": {"N": str(window_start + 2 * settings.lockout_window_seconds)},
-            ":max": {"N": str(settings.lockout_max_failures)},
-        },
-    }
+    reserve = common.reserve_request(table, lock, window.counter_expires, settings.lockout_max_failures)
     release = {
         "TableName": table,
         "Key": lock,
